@@ -1,0 +1,200 @@
+/**
+ * Level-of-detail pyramid over one lane's slices: each node aggregates 8 consecutive slices
+ * (or 8 nodes of the level below), so a frame visits O(pixels) nodes instead of every slice.
+ * Nodes keep their true time extent, so slices out of order (a nested callback's outer slice
+ * arrives after its inner ones) cost only locality, never correctness; a slice wider than a
+ * pixel is never merged into an aggregate, so long slices are always drawn.
+ */
+import type { SliceColumns } from './sliceColumns';
+
+const BITS = 3;
+const FANOUT = 1 << BITS;
+
+class Level {
+  minTs = new Float64Array(64);
+  maxEnd = new Float64Array(64);
+  busy = new Float64Array(64);
+  maxDur = new Float64Array(64);
+  length = 0;
+
+  ensure(n: number): void {
+    if (n <= this.minTs.length) return;
+    const size = Math.max(n, this.minTs.length * 2);
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.minTs = grow(this.minTs);
+    this.maxEnd = grow(this.maxEnd);
+    this.busy = grow(this.busy);
+    this.maxDur = grow(this.maxDur);
+  }
+
+  get byteLength(): number {
+    return this.minTs.length * 32;
+  }
+}
+
+/** Per-pixel aggregates and the slices wide enough to draw as rectangles, filled by `query`. */
+export interface LodFrame {
+  /** Start of the visible range (epoch µs) and width of one pixel column (µs). */
+  t0: number;
+  pxUs: number;
+  /** Busy fraction per pixel column (may exceed 1 where aggregates straddle columns; clamp when drawing). */
+  coverage: Float32Array;
+  /** Slices per pixel column drawn as aggregates. */
+  count: Uint32Array;
+  /** Indices of slices at least one pixel wide, to draw individually. */
+  wide: number[];
+}
+
+/** Creates an empty frame for `width` pixel columns. */
+export function createLodFrame(width: number): LodFrame {
+  return { t0: 0, pxUs: 1, coverage: new Float32Array(width), count: new Uint32Array(width), wide: [] };
+}
+
+/** The pyramid for one lane; call `update()` after appending slices to the columns. */
+export class LodPyramid {
+  private readonly levels: Level[] = [];
+  /** Slices folded into the pyramid so far. */
+  private built = 0;
+
+  constructor(readonly slices: SliceColumns) {}
+
+  /** Folds slices appended since the last update into the pyramid (re-aggregating only the touched tail nodes). */
+  update(): void {
+    const n = this.slices.length;
+    if (n === this.built) return;
+    let from = this.built;
+    let count = n;
+    let l = 0;
+    while (count > 1 || l === 0) {
+      if (l === this.levels.length) this.levels.push(new Level());
+      const level = this.levels[l];
+      const first = from >>> BITS;
+      const nodes = (count + FANOUT - 1) >>> BITS;
+      level.ensure(nodes);
+      for (let j = first; j < nodes; j++) this.aggregate(l, j, count);
+      level.length = nodes;
+      from = first;
+      count = nodes;
+      l++;
+    }
+    this.built = n;
+  }
+
+  /** Recomputes node `j` of level `l` from its children (slices when `l` is 0); `childCount` children exist. */
+  private aggregate(l: number, j: number, childCount: number): void {
+    const start = j << BITS;
+    const end = Math.min(start + FANOUT, childCount);
+    let minTs = Infinity;
+    let maxEnd = -Infinity;
+    let busy = 0;
+    let maxDur = 0;
+    if (l === 0) {
+      const s = this.slices;
+      for (let i = start; i < end; i++) {
+        const ts = s.ts(i);
+        const dur = s.dur(i);
+        if (ts < minTs) minTs = ts;
+        if (ts + dur > maxEnd) maxEnd = ts + dur;
+        busy += dur;
+        if (dur > maxDur) maxDur = dur;
+      }
+    } else {
+      const c = this.levels[l - 1];
+      for (let k = start; k < end; k++) {
+        if (c.minTs[k] < minTs) minTs = c.minTs[k];
+        if (c.maxEnd[k] > maxEnd) maxEnd = c.maxEnd[k];
+        busy += c.busy[k];
+        if (c.maxDur[k] > maxDur) maxDur = c.maxDur[k];
+      }
+    }
+    const level = this.levels[l];
+    level.minTs[j] = minTs;
+    level.maxEnd[j] = maxEnd;
+    level.busy[j] = busy;
+    level.maxDur[j] = maxDur;
+  }
+
+  /** Earliest start and latest end of all slices, or undefined when empty. */
+  extent(): { start: number; end: number } | undefined {
+    if (this.built === 0) return undefined;
+    const top = this.levels[this.levels.length - 1];
+    let start = Infinity;
+    let end = -Infinity;
+    for (let j = 0; j < top.length; j++) {
+      start = Math.min(start, top.minTs[j]);
+      end = Math.max(end, top.maxEnd[j]);
+    }
+    return { start, end };
+  }
+
+  /**
+   * Fills `frame` for the range starting at `frame.t0` spanning `frame.coverage.length` pixel
+   * columns of `frame.pxUs` each, skipping slices shorter than `minDur` µs (whole subtrees
+   * whose longest slice is shorter are pruned; aggregates that pass keep their full busy time).
+   */
+  query(frame: LodFrame, minDur = 0): void {
+    frame.coverage.fill(0);
+    frame.count.fill(0);
+    frame.wide.length = 0;
+    if (this.built === 0) return;
+    const top = this.levels.length - 1;
+    for (let j = 0; j < this.levels[top].length; j++) this.visit(frame, top, j, minDur);
+  }
+
+  private visit(frame: LodFrame, l: number, j: number, minDur: number): void {
+    const level = this.levels[l];
+    const t0 = frame.t0;
+    const px = frame.pxUs;
+    const width = frame.coverage.length;
+    const t1 = t0 + px * width;
+    const minTs = level.minTs[j];
+    const maxEnd = level.maxEnd[j];
+    if (maxEnd < t0 || minTs > t1 || level.maxDur[j] < minDur) return;
+    if (maxEnd - minTs <= px) {
+      // Everything under this node fits in one pixel column: one aggregate, no descent.
+      const x = Math.floor(((minTs + maxEnd) / 2 - t0) / px);
+      if (x >= 0 && x < width) {
+        frame.coverage[x] += level.busy[j] / px;
+        frame.count[x] += this.countUnder(l, j);
+      }
+      return;
+    }
+    const start = j << BITS;
+    if (l === 0) {
+      const s = this.slices;
+      const end = Math.min(start + FANOUT, this.built);
+      for (let i = start; i < end; i++) {
+        const ts = s.ts(i);
+        const dur = s.dur(i);
+        if (ts + dur < t0 || ts > t1 || dur < minDur) continue;
+        if (dur >= px) {
+          frame.wide.push(i);
+        } else {
+          const x = Math.floor((ts + dur / 2 - t0) / px);
+          if (x >= 0 && x < width) {
+            frame.coverage[x] += dur / px;
+            frame.count[x] += 1;
+          }
+        }
+      }
+      return;
+    }
+    const end = Math.min(start + FANOUT, this.levels[l - 1].length);
+    for (let k = start; k < end; k++) this.visit(frame, l - 1, k, minDur);
+  }
+
+  /** Number of slices under node `j` of level `l`. */
+  private countUnder(l: number, j: number): number {
+    const span = FANOUT ** (l + 1);
+    return Math.max(0, Math.min(span, this.built - j * span));
+  }
+
+  /** Bytes held by the pyramid's levels. */
+  get byteLength(): number {
+    return this.levels.reduce((sum, level) => sum + level.byteLength, 0);
+  }
+}

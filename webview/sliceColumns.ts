@@ -1,0 +1,81 @@
+/**
+ * Growable columnar storage for the dispatch slices of one lane: fixed-size chunks so that
+ * appending millions of slices never copies what is already stored.
+ */
+
+/** Slices per chunk (a power of two so an index splits with a shift and a mask). */
+export const CHUNK_BITS = 16;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
+
+interface Chunk {
+  ts: Float64Array;
+  dur: Float64Array;
+  asyncId: Float64Array;
+  triggerAsyncId: Float64Array;
+  /** Index into the page-wide resource-type table. */
+  typeId: Uint16Array;
+}
+
+function newChunk(): Chunk {
+  return {
+    ts: new Float64Array(CHUNK_SIZE),
+    dur: new Float64Array(CHUNK_SIZE),
+    asyncId: new Float64Array(CHUNK_SIZE),
+    triggerAsyncId: new Float64Array(CHUNK_SIZE),
+    typeId: new Uint16Array(CHUNK_SIZE),
+  };
+}
+
+/** One lane's slices in arrival order (nearly sorted by `ts`; the LOD pyramid tolerates disorder). */
+export class SliceColumns {
+  private readonly chunks: Chunk[] = [];
+  /** Number of slices stored. */
+  length = 0;
+
+  /** Appends one slice and returns its index. */
+  push(ts: number, dur: number, asyncId: number, triggerAsyncId: number, typeId: number): number {
+    const i = this.length;
+    const c = i >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(newChunk());
+    const chunk = this.chunks[c];
+    const o = i & CHUNK_MASK;
+    chunk.ts[o] = ts;
+    chunk.dur[o] = dur;
+    chunk.asyncId[o] = asyncId;
+    chunk.triggerAsyncId[o] = triggerAsyncId;
+    chunk.typeId[o] = typeId;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** Start (epoch µs) of slice `i`. */
+  ts(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS].ts[i & CHUNK_MASK];
+  }
+
+  /** Duration (µs) of slice `i`. */
+  dur(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS].dur[i & CHUNK_MASK];
+  }
+
+  /** asyncId of slice `i`. */
+  asyncId(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS].asyncId[i & CHUNK_MASK];
+  }
+
+  /** triggerAsyncId of slice `i`. */
+  triggerAsyncId(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS].triggerAsyncId[i & CHUNK_MASK];
+  }
+
+  /** Page-wide resource type id of slice `i`. */
+  typeId(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS].typeId[i & CHUNK_MASK];
+  }
+
+  /** Bytes held by the columns (for the memory figure the page reports). */
+  get byteLength(): number {
+    return this.chunks.length * CHUNK_SIZE * (8 * 4 + 2);
+  }
+}

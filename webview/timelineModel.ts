@@ -1,0 +1,223 @@
+/**
+ * Everything the page shows, one track per recorded thread, fed only through `apply()` with
+ * view-protocol messages (a loaded recording is turned into the same messages first).
+ */
+import { LodPyramid } from './lodPyramid';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, SessionDescriptor, Stall, ToWebview } from './protocol';
+import { LANE_KINDS, laneOf, type LaneKind } from './resourceLanes';
+import { SliceColumns } from './sliceColumns';
+
+/** One lane of a track: its slices and their level-of-detail pyramid. */
+export interface Lane {
+  kind: LaneKind;
+  slices: SliceColumns;
+  lod: LodPyramid;
+}
+
+/** One recorded thread. */
+export interface Track {
+  session: SessionDescriptor;
+  /** Lanes in display order; only lanes that received slices exist. */
+  lanes: Lane[];
+  /** Stalls sorted by start. */
+  stalls: Stall[];
+  loop: LoopSample[];
+  gc: GcPause[];
+  paused: PausedInterval[];
+  sites: Map<number, CallbackSite>;
+  /** Session-local typeId → page-wide type id. */
+  typeMap: number[];
+  sliceCount: number;
+  endedAt?: number;
+  endReason?: string;
+}
+
+/** A stall together with the track it happened in. */
+export interface StallRef {
+  track: Track;
+  stall: Stall;
+}
+
+/** A dispatch slice addressed by track, lane and index. */
+export interface SliceRef {
+  track: Track;
+  lane: Lane;
+  index: number;
+}
+
+const byTs = (a: { ts: number }, b: { ts: number }): number => a.ts - b.ts;
+
+function sortedMerge<T extends { ts: number }>(into: T[], items: readonly T[]): void {
+  const wasSorted = into.length === 0 || items.length === 0 || items[0].ts >= into[into.length - 1].ts;
+  into.push(...items);
+  if (!wasSorted || !isSorted(items)) into.sort(byTs);
+}
+
+function isSorted(items: readonly { ts: number }[]): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i].ts < items[i - 1].ts) return false;
+  return true;
+}
+
+/** The page's data model. */
+export class TimelineModel {
+  readonly tracks: Track[] = [];
+  private readonly byId = new Map<string, Track>();
+  /** Page-wide resource type names (a slice's typeId indexes this). */
+  readonly typeNames: string[] = [];
+  private readonly typeIds = new Map<string, number>();
+  private readonly dirtyLanes = new Set<Lane>();
+  /** Increases on every change, so views know when to redraw. */
+  version = 0;
+
+  /** Applies one host message; returns false for messages that are not about data. */
+  apply(msg: ToWebview): boolean {
+    switch (msg.type) {
+      case 'reset':
+        this.tracks.length = 0;
+        this.byId.clear();
+        this.dirtyLanes.clear();
+        break;
+      case 'sessionStarted':
+        this.track(msg.session.id, msg.session);
+        break;
+      case 'dispatches': {
+        const track = this.track(msg.sessionId);
+        for (let t = track.typeMap.length; t < msg.resourceTypes.length; t++) track.typeMap.push(this.typeId(msg.resourceTypes[t]));
+        this.appendDispatches(track, msg.count, msg.typeId, msg.asyncId, msg.triggerAsyncId, msg.ts, msg.dur);
+        break;
+      }
+      case 'stalls':
+        sortedMerge(this.track(msg.sessionId).stalls, msg.stalls);
+        break;
+      case 'loop':
+        sortedMerge(this.track(msg.sessionId).loop, msg.samples);
+        break;
+      case 'gc':
+        sortedMerge(this.track(msg.sessionId).gc, msg.pauses);
+        break;
+      case 'paused':
+        sortedMerge(this.track(msg.sessionId).paused, msg.intervals);
+        break;
+      case 'sites': {
+        const sites = this.track(msg.sessionId).sites;
+        for (const site of msg.sites) sites.set(site.asyncId, site);
+        break;
+      }
+      case 'sessionEnded': {
+        const track = this.track(msg.sessionId);
+        track.endedAt = msg.endedAt;
+        track.endReason = msg.reason;
+        track.session = { ...track.session, live: false };
+        break;
+      }
+      default:
+        return false;
+    }
+    this.version++;
+    return true;
+  }
+
+  /** Page-wide id of a resource type name, adding it when new. */
+  typeId(name: string): number {
+    let id = this.typeIds.get(name);
+    if (id === undefined) {
+      id = this.typeNames.length;
+      this.typeNames.push(name);
+      this.typeIds.set(name, id);
+    }
+    return id;
+  }
+
+  private track(id: string, session?: SessionDescriptor): Track {
+    let track = this.byId.get(id);
+    if (!track) {
+      track = {
+        session: session ?? { id, pid: 0, tid: 0, title: id, live: true },
+        lanes: [], stalls: [], loop: [], gc: [], paused: [], sites: new Map(), typeMap: [], sliceCount: 0,
+      };
+      this.byId.set(id, track);
+      this.tracks.push(track);
+    } else if (session) {
+      track.session = session;
+    }
+    return track;
+  }
+
+  /** The track of a session id, if known. */
+  trackById(id: string): Track | undefined {
+    return this.byId.get(id);
+  }
+
+  private appendDispatches(
+    track: Track, count: number, typeId: Uint16Array, asyncId: Float64Array, trigger: Float64Array, ts: Float64Array, dur: Float64Array,
+  ): void {
+    // Resolve each session type to its lane once, not once per slice.
+    const laneOfType: Lane[] = track.typeMap.map((pageType) => this.lane(track, laneOf(this.typeNames[pageType])));
+    for (let i = 0; i < count; i++) {
+      const t = typeId[i];
+      const lane = laneOfType[t] ?? this.lane(track, 'other');
+      lane.slices.push(ts[i], dur[i], asyncId[i], trigger[i], track.typeMap[t] ?? this.typeId('unknown'));
+      this.dirtyLanes.add(lane);
+    }
+    track.sliceCount += count;
+  }
+
+  private lane(track: Track, kind: LaneKind): Lane {
+    let lane = track.lanes.find((l) => l.kind === kind);
+    if (!lane) {
+      const slices = new SliceColumns();
+      lane = { kind, slices, lod: new LodPyramid(slices) };
+      track.lanes.push(lane);
+      track.lanes.sort((a, b) => LANE_KINDS.indexOf(a.kind) - LANE_KINDS.indexOf(b.kind));
+    }
+    return lane;
+  }
+
+  /** Brings level-of-detail pyramids up to date with appended slices; call before drawing. */
+  refresh(): void {
+    for (const lane of this.dirtyLanes) lane.lod.update();
+    this.dirtyLanes.clear();
+  }
+
+  /** Earliest and latest time of anything recorded (epoch µs), or undefined when empty. */
+  bounds(): { start: number; end: number } | undefined {
+    let start = Infinity;
+    let end = -Infinity;
+    const take = (s: number, e: number): void => {
+      if (s < start) start = s;
+      if (e > end) end = e;
+    };
+    for (const track of this.tracks) {
+      for (const lane of track.lanes) {
+        const ext = lane.lod.extent();
+        if (ext) take(ext.start, ext.end);
+      }
+      for (const list of [track.stalls, track.gc, track.paused] as { ts: number; dur: number }[][]) {
+        if (list.length) take(list[0].ts, list.reduce((m, x) => Math.max(m, x.ts + x.dur), -Infinity));
+      }
+      if (track.loop.length) take(track.loop[0].ts, track.loop[track.loop.length - 1].ts);
+      if (track.session.startedAt) take(track.session.startedAt, track.session.startedAt);
+      if (track.endedAt) take(track.endedAt, track.endedAt);
+    }
+    return start <= end ? { start, end } : undefined;
+  }
+
+  /** Every stall, longest first. */
+  stallsByDuration(): StallRef[] {
+    const all: StallRef[] = [];
+    for (const track of this.tracks) for (const stall of track.stalls) all.push({ track, stall });
+    return all.sort((a, b) => b.stall.dur - a.stall.dur || a.stall.ts - b.stall.ts);
+  }
+
+  /** Total dispatch slices held. */
+  get sliceCount(): number {
+    return this.tracks.reduce((n, t) => n + t.sliceCount, 0);
+  }
+
+  /** Bytes held by slice columns and pyramids (the bulk of the page's memory). */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const track of this.tracks) for (const lane of track.lanes) bytes += lane.slices.byteLength + lane.lod.byteLength;
+    return bytes;
+  }
+}
