@@ -11,10 +11,10 @@ const BITS = 3;
 const FANOUT = 1 << BITS;
 
 class Level {
-  minTs = new Float64Array(64);
-  maxEnd = new Float64Array(64);
-  busy = new Float64Array(64);
-  maxDur = new Float64Array(64);
+  minTs: Float64Array = new Float64Array(64);
+  maxEnd: Float64Array = new Float64Array(64);
+  busy: Float64Array = new Float64Array(64);
+  maxDur: Float64Array = new Float64Array(64);
   length = 0;
 
   ensure(n: number): void {
