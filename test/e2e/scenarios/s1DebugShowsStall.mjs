@@ -1,0 +1,47 @@
+// Scenario 1: start the workspace's plain `type: node` launch configuration (no Loopscope settings),
+// send requests that block; the timeline opens by itself, draws dispatch slices, and its stall list
+// names the blocking lines (the sync crypto in the handler and the busy timer).
+import assert from 'node:assert/strict';
+import { forgetAppState, get, waitForApp } from '../fixtureApp.mjs';
+import { canvasHasDrawing, stallItems, timelineFrame } from '../timelinePage.mjs';
+import { runCommand, statusBarItems, waitFor } from '../workbench.mjs';
+
+export const name = '1 debug the app: timeline opens with dispatch slices and the stall at file:line';
+
+export async function run(ctx) {
+  const { page, bridge, workspace, lines } = ctx;
+  forgetAppState(workspace);
+  await runCommand(page, 'Debug: Start Debugging');
+  const app = await waitForApp(workspace);
+  ctx.app = app;
+  ctx.log(`app pid ${app.pid} on port ${app.port}; NODE_OPTIONS=${app.nodeOptions}`);
+  const session = await waitFor(async () => (await bridge.command('loopscope.getState')).sessions.find((s) => s.pid === app.pid),
+    { timeout: 30_000, what: `a Loopscope session for the debuggee (pid ${app.pid}) in getState` });
+  ctx.sessionId = session.id;
+
+  for (let i = 0; i < 3; i++) await get(app.port, '/hash');
+  await get(app.port, '/timer');
+  await get(app.port, '/timer');
+
+  // "onFirstProcess" (the default) opens the timeline without the user asking.
+  const frame = await timelineFrame(page, { timeout: 30_000 });
+  await waitFor(async () => {
+    const items = await stallItems(frame);
+    return items.some((s) => s.text.includes(`server.js:${lines.hash}`)) && items.some((s) => s.text.includes(`server.js:${lines.timer}`));
+  }, { timeout: 30_000, what: `stall items naming server.js:${lines.hash} (crypto) and server.js:${lines.timer} (timer)` });
+  const items = await stallItems(frame);
+  const hash = items.find((s) => s.text.includes(`server.js:${lines.hash}`));
+  assert.equal(hash.line, lines.hash, 'data-line of the crypto stall');
+  assert.match(hash.url, /server\.js$/, 'data-url of the crypto stall');
+  assert.match(hash.text, /\d+(\.\d+)?\s*(ms|s)\b/, `the stall item shows its duration: "${hash.text}"`);
+
+  await waitFor(() => canvasHasDrawing(frame), { timeout: 15_000, what: 'the timeline canvas to draw slices' });
+  const state = await bridge.command('loopscope.getState');
+  const s = state.sessions.find((x) => x.id === ctx.sessionId);
+  assert.ok(s.eventCount > 0, `dispatches recorded (eventCount ${s.eventCount})`);
+
+  // The status bar tells the user that stalls were seen.
+  await waitFor(async () => (await statusBarItems(page)).some((t) => /stall/i.test(t)),
+    { timeout: 15_000, what: 'a status bar item mentioning stalls' });
+  ctx.stallCountAfterS1 = items.length;
+}

@@ -1,0 +1,65 @@
+// Scenario 3: a breakpoint holds the thread far longer than the stall threshold; after continuing,
+// no stall is reported for the paused time (the page and getState agree), and the pause is recorded.
+import assert from 'node:assert/strict';
+import { get } from '../fixtureApp.mjs';
+import { stallItems, timelineFrame } from '../timelinePage.mjs';
+import { runCommand, waitFor } from '../workbench.mjs';
+
+export const name = '3 a breakpoint pause longer than the threshold is not a stall';
+
+const PAUSE_MS = 1500;
+
+async function openAtLine(page, file, line) {
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'Go to File...');
+  await page.keyboard.type(file);
+  await waitFor(async () => (await page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).some((t) => t.trim() === file),
+    { what: `${file} in Quick Open` });
+  await page.keyboard.press('Enter');
+  await runCommand(page, 'Go to Line/Column...');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+}
+
+export async function run(ctx) {
+  const { page, bridge, lines, app } = ctx;
+  assert.ok(app, 'scenario 1 did not start the app');
+  const before = (await bridge.command('loopscope.getState')).sessions.find((s) => s.id === ctx.sessionId);
+  const frame = await timelineFrame(page, { fileHint: 'server.js' });
+  const itemsBefore = await stallItems(frame);
+
+  await openAtLine(page, 'server.js', lines.breakpoint);
+  await runCommand(page, 'Debug: Toggle Breakpoint');
+  await waitFor(async () => (await bridge.workbench()).breakpoints.some((b) => b.endsWith(`server.js:${lines.breakpoint}`)),
+    { what: `a breakpoint at server.js:${lines.breakpoint}` });
+
+  const response = get(app.port, '/pause', 60_000);
+  // Paused as the user sees it: the debug toolbar offers "Continue".
+  await waitFor(() => page.locator('.debug-toolbar .codicon-debug-continue').first().isVisible(),
+    { timeout: 20_000, what: 'the debugger to stop at the breakpoint (Continue in the debug toolbar)' });
+  const pausedAt = Date.now();
+  // The one deliberate wait: the pause itself must outlast the threshold by far.
+  await new Promise((r) => setTimeout(r, PAUSE_MS));
+  await runCommand(page, 'Debug: Continue');
+  assert.equal(await response, '30', 'the /pause request completed after continue');
+  const pausedMs = Date.now() - pausedAt;
+  // Remove the breakpoint so later scenarios run undisturbed.
+  await runCommand(page, 'Debug: Remove All Breakpoints');
+
+  // The extension has seen the pause end (recorded interval) and the loop has turned since.
+  await get(app.port, '/');
+  const state = await waitFor(async () => {
+    const st = await bridge.command('loopscope.getState');
+    return st.pausedIntervals.length > 0 && st;
+  }, { timeout: 15_000, what: 'getState.pausedIntervals to record the breakpoint pause' });
+  ctx.log(`paused ~${pausedMs} ms; pausedIntervals: ${JSON.stringify(state.pausedIntervals).slice(0, 300)}`);
+  const after = state.sessions.find((s) => s.id === ctx.sessionId);
+  const long = after.stalls.filter((s) => s.dur >= (PAUSE_MS - 500) * 1000);
+  assert.deepEqual(long, [], 'no stall as long as the pause in getState');
+  assert.equal(after.stalls.length, before.stalls.length, 'no new stall in getState');
+  assert.ok(!after.stalls.some((s) => s.lineNumber === lines.breakpoint), 'no stall at the breakpoint line');
+
+  const itemsAfter = await stallItems(frame);
+  assert.equal(itemsAfter.length, itemsBefore.length, `no new stall item in the page: ${JSON.stringify(itemsAfter.map((i) => i.text))}`);
+  assert.ok(!itemsAfter.some((i) => i.line === lines.breakpoint), 'no stall item at the breakpoint line');
+}

@@ -1,0 +1,35 @@
+// Scenario 4: a recording made by the CLI (`loopscope record -o F -- node oneShot.js`) opens in the
+// timeline through "Loopscope: Open Recording…" and its file dialog, and lists the stall.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { markerLine } from '../fixtureApp.mjs';
+import { ROOT } from '../packageExtension.mjs';
+import { stallItems, timelineFrame } from '../timelinePage.mjs';
+import { runCommand, waitFor } from '../workbench.mjs';
+
+export const name = '4 open a recording made by `loopscope record` in the timeline';
+
+export async function run(ctx) {
+  const { page, workspace, titles } = ctx;
+  const file = join(workspace, 'oneShot.trace.json');
+  execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'record', '-o', file, '--', 'node', 'oneShot.js'],
+    { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  assert.ok(existsSync(file), `loopscope record wrote no ${file}`);
+  assert.match(readFileSync(file, 'utf8'), /loopscope\.stall/, 'the recording contains a stall');
+  const line = markerLine(workspace, 'oneShot.js', 'e2e:oneshot');
+
+  await runCommand(page, titles['loopscope.openRecording'] ?? 'Loopscope: Open Recording…');
+  // code-server's file dialog is a quick input holding a path: replace it with the file's path.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(file);
+  await waitFor(async () => (await input.inputValue()) === file, { what: 'the dialog input to hold the path' });
+  await page.keyboard.press('Enter');
+
+  const frame = await timelineFrame(page, { fileHint: 'oneShot.js', timeout: 30_000 });
+  const items = await stallItems(frame);
+  const item = items.find((i) => i.text.includes(`oneShot.js:${line}`));
+  assert.ok(item, `a stall item naming oneShot.js:${line}: ${JSON.stringify(items.map((i) => i.text))}`);
+}
