@@ -1,0 +1,84 @@
+/**
+ * The collector's data model: what a session holds once the agent's frames are decoded.
+ * Times are epoch microseconds (`ts`) and microseconds (`dur`), as in the recording file;
+ * lines and columns are 1-based.
+ */
+
+/** One frame of a JavaScript stack, top frame first in a stack. */
+export interface StackFrame {
+  functionName: string;
+  /** A `file://` URL, an absolute path, or `node:…` for Node's own modules. */
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** A loop turn that held the loop for at least the threshold. */
+export interface Stall {
+  ts: number;
+  dur: number;
+  /** The stack of the code that was blocking, captured while it blocked; empty when none could be taken. */
+  stack: StackFrame[];
+  /** How the stack was taken: an inspector interrupt on the blocked thread, a CPU-profile sample, or not at all. */
+  captured: 'interrupt' | 'profile' | 'none';
+  /** The async resource whose callback was running, when the stall was inside one. */
+  asyncId?: number;
+  resourceType?: string;
+}
+
+/** Event-loop delay and utilisation over one sampling window (about 100 ms). */
+export interface LoopSample {
+  ts: number;
+  /** Loop delay percentiles in milliseconds. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** Fraction of the window the loop was busy, 0..1. */
+  utilization: number;
+}
+
+/** A garbage-collection pause. */
+export interface GcPause {
+  ts: number;
+  dur: number;
+  kind: string;
+}
+
+/** An interval during which a debugger held the thread paused (never a stall). */
+export interface PausedInterval {
+  ts: number;
+  dur: number;
+}
+
+/** Where the callback of a slow dispatch was defined, keyed by the dispatch's asyncId. */
+export interface CallbackSite extends StackFrame {
+  asyncId: number;
+}
+
+/** A columnar block of dispatches (callbacks the loop ran), all arrays of length `count`. */
+export interface DispatchChunk {
+  count: number;
+  /** Index into the session's `resourceTypes`. */
+  typeId: Uint16Array;
+  asyncId: Float64Array;
+  triggerAsyncId: Float64Array;
+  ts: Float64Array;
+  dur: Float64Array;
+}
+
+/** What the agent says of the thread it runs in when it connects. */
+export interface ThreadInfo {
+  protocolVersion: number;
+  pid: number;
+  ppid: number;
+  /** Worker thread id; 0 for the main thread. */
+  tid: number;
+  isMainThread: boolean;
+  nodeVersion: string;
+  argv: string[];
+  /** The process title or the worker's name. */
+  title: string;
+  /** Epoch microseconds when the agent started in this thread. */
+  startedAt: number;
+  stallThresholdMs: number;
+}
