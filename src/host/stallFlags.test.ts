@@ -42,3 +42,11 @@ describe('formatting', () => {
     expect(formatStack([frame('file:///w/a.js', 5, ''), frame('node:fs', 2, 'readFileSync', 7)])).toEqual(['(anonymous) (/w/a.js:5:1)', 'readFileSync (node:fs:2:7)']);
   });
 });
+
+import { sourceTarget } from './sourceTarget';
+describe('sourceTarget', () => {
+  it('maps 1-based frames to 0-based editor positions, and refuses node: modules', () => {
+    expect(sourceTarget('file:///w/a%20b.js', 12, 5)).toEqual({ kind: 'file', path: '/w/a b.js', line: 11, character: 4 });
+    expect(sourceTarget('node:fs', 1, 1)).toMatchObject({ kind: 'none' });
+  });
+});

@@ -15,7 +15,7 @@ export function frame(url: string, lineNumber: number, functionName = 'fn', colu
 
 /** A stall at `ts` lasting `dur` µs with the given stack. */
 export function stall(ts: number, dur: number, stack: StackFrame[]): Stall {
-  return { ts, dur, stack, captured: 'pause' };
+  return { ts, dur, stack, captured: 'interrupt' };
 }
 
 /** A chunk of `count` dispatches starting at `ts0`, 1 ms apart. */

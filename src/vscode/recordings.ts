@@ -1,0 +1,53 @@
+/** Opening a `loopscope record` trace in the timeline, and saving the live sessions to one. */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { readRecording, writeRecording } from '../collector/recording';
+import type { SessionsModel } from '../host/sessionsModel';
+import { TimelinePanel, type TimelineDeps } from './timelinePanel';
+
+/** Opens `uri` (or a file the user picks); a malformed file gets a message and the timeline keeps what it had. */
+export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<boolean> {
+  const file = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({
+    canSelectMany: false, openLabel: 'Open Recording', title: 'Loopscope: open a recording',
+    filters: { 'Trace (Chrome Trace Event JSON)': ['json'], 'All files': ['*'] },
+  }))?.[0];
+  if (!file) return false;
+  const name = path.basename(file.fsPath || file.path);
+  let text: string;
+  let sessions;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    sessions = readRecording(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log.error(`Cannot open recording ${file.toString()}: ${message}`);
+    void vscode.window.showErrorMessage(`Loopscope: cannot open ${name}: ${message}`);
+    TimelinePanel.open?.showError(`Cannot open ${name}: ${message}`);
+    return false;
+  }
+  deps.model.setRecording(name, sessions);
+  TimelinePanel.show(deps).loadTrace(text, name);
+  return true;
+}
+
+/** Saves every live (and ended) session to a trace file the user names. */
+export async function saveRecording(model: SessionsModel, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
+  const sessions = model.store.list();
+  if (sessions.length === 0) {
+    void vscode.window.showInformationMessage('Loopscope: nothing to save yet — no process has reported.');
+    return undefined;
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, `loopscope-${stamp}.json`) : undefined,
+    filters: { 'Trace (Chrome Trace Event JSON)': ['json'] }, title: 'Loopscope: save the sessions as a recording',
+  });
+  if (!target) return undefined;
+  const dropped = sessions.reduce((n, s) => n + s.droppedByAgent + s.droppedByStore, 0);
+  const trace = writeRecording(sessions, { droppedEvents: dropped });
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(trace)));
+  log.info(`Saved ${sessions.length} sessions to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`Loopscope: saved ${sessions.length} session${sessions.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}.`);
+  return target;
+}
