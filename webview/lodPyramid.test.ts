@@ -114,4 +114,14 @@ describe('LodPyramid', () => {
     for (const i of frame.wide) expect(cols.dur(i)).toBeGreaterThanOrEqual(10_000);
     expect(frame.wide.length).toBe(visibleCount(cols, ext.start, ext.end, 10_000));
   });
+
+  it('finds the slices overlapping a short range for hit testing', () => {
+    const cols = randomLane(20_000, 5);
+    const pyramid = new LodPyramid(cols);
+    pyramid.update();
+    const ext = pyramid.extent()!;
+    const t0 = ext.start + (ext.end - ext.start) / 3;
+    const found = pyramid.overlapping(t0, t0 + 200);
+    expect(found.length).toBe(visibleCount(cols, t0, t0 + 200, 0));
+  });
 });

@@ -187,6 +187,30 @@ export class LodPyramid {
     for (let k = start; k < end; k++) this.visit(frame, l - 1, k, minDur);
   }
 
+  /** Indices of up to `limit` slices overlapping [t0, t1] (for hit testing; pruned by node extent). */
+  overlapping(t0: number, t1: number, limit = 5000): number[] {
+    const out: number[] = [];
+    const top = this.levels.length - 1;
+    if (this.built === 0) return out;
+    const walk = (l: number, j: number): void => {
+      const level = this.levels[l];
+      if (out.length >= limit || level.maxEnd[j] < t0 || level.minTs[j] > t1) return;
+      const start = j << BITS;
+      if (l === 0) {
+        const end = Math.min(start + FANOUT, this.built);
+        for (let i = start; i < end && out.length < limit; i++) {
+          const ts = this.slices.ts(i);
+          if (ts <= t1 && ts + this.slices.dur(i) >= t0) out.push(i);
+        }
+        return;
+      }
+      const end = Math.min(start + FANOUT, this.levels[l - 1].length);
+      for (let k = start; k < end; k++) walk(l - 1, k);
+    };
+    for (let j = 0; j < this.levels[top].length; j++) walk(top, j);
+    return out;
+  }
+
   /** Number of slices under node `j` of level `l`. */
   private countUnder(l: number, j: number): number {
     const span = FANOUT ** (l + 1);

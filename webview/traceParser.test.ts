@@ -14,7 +14,7 @@ const smallTrace = {
     { ph: 'X', cat: 'loopscope.dispatch', name: 'FSREQCALLBACK', pid: 7, tid: 0, ts: T + 300, dur: 20, args: { asyncId: 11, triggerAsyncId: 10 } },
     { ph: 'X', cat: 'loopscope.dispatch', name: 'Immediate', pid: 7, tid: 0, ts: T + 400, dur: 80_000, args: { asyncId: 12, triggerAsyncId: 11 } },
     { ph: 'X', cat: 'loopscope.stall', name: 'stall', pid: 7, tid: 0, ts: T + 400, dur: 80_000,
-      args: { stack: [{ functionName: 'spin', url: 'file:///app/app.js', lineNumber: 12, columnNumber: 3 }], captured: 'pause', asyncId: 12, resourceType: 'Immediate' } },
+      args: { stack: [{ functionName: 'spin', url: 'file:///app/app.js', lineNumber: 12, columnNumber: 3 }], captured: 'interrupt', asyncId: 12, resourceType: 'Immediate' } },
     { ph: 'i', s: 't', cat: 'loopscope.site', name: 'site', pid: 7, tid: 0, ts: T + 80_400, args: { asyncId: 12, functionName: 'onImmediate', url: 'file:///app/app.js', lineNumber: 20, columnNumber: 14 } },
     { ph: 'C', cat: 'loopscope.loop', name: 'eventLoopDelay', pid: 7, tid: 0, ts: T + 100_000, args: { p50: 1, p99: 70, max: 80 } },
     { ph: 'C', cat: 'loopscope.loop', name: 'eventLoopUtilization', pid: 7, tid: 0, ts: T + 100_000, args: { utilization: 0.9 } },

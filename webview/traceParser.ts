@@ -168,7 +168,7 @@ function collect(events: unknown[]): { messages: ToWebview[]; ignoredEvents: num
         break;
       case 'loopscope.stall': {
         const stack = Array.isArray(args.stack) ? args.stack.map(frameOf).filter((f): f is StackFrame => !!f) : [];
-        const captured = args.captured === 'pause' || args.captured === 'profile' ? args.captured : 'none';
+        const captured = args.captured === 'interrupt' || args.captured === 'profile' ? args.captured : 'none';
         const stall: Stall = { ts, dur, stack, captured };
         if (typeof args.asyncId === 'number') stall.asyncId = args.asyncId;
         if (typeof args.resourceType === 'string') stall.resourceType = args.resourceType;

@@ -1,0 +1,115 @@
+/**
+ * Draws one lane's slices from its LOD frame: aggregated pixel columns shaded by how busy they
+ * are, and every slice wider than a pixel as its own box, nested ones inset so they stay readable.
+ */
+import { formatDuration } from './format';
+import type { LodFrame } from './lodPyramid';
+import type { Lane } from './timelineModel';
+
+/** Alpha per busy level of an aggregated column (any column with a slice stays visible). */
+const LEVEL_ALPHA = [0.4, 0.6, 0.8, 1];
+
+/** Where and how to draw a lane, in device pixels. */
+export interface LaneTarget {
+  ctx: CanvasRenderingContext2D;
+  /** Left edge and width of the time area. */
+  x0: number;
+  width: number;
+  y: number;
+  h: number;
+  dpr: number;
+  color: string;
+  /** Colour for separators and text on slices. */
+  background: string;
+  foreground: string;
+  typeNames: readonly string[];
+  /** Font family for labels on slices. */
+  font: string;
+  /** Outline boxes instead of relying on fill contrast. */
+  outline: boolean;
+}
+
+/** Draws the aggregated columns of `frame` (filled by `lane.lod.query`). */
+export function drawAggregates(t: LaneTarget, frame: LodFrame): void {
+  const { ctx } = t;
+  const paths = LEVEL_ALPHA.map(() => new Path2D());
+  const { coverage, count } = frame;
+  const n = count.length;
+  let x = 0;
+  while (x < n) {
+    if (count[x] === 0) {
+      x++;
+      continue;
+    }
+    const level = Math.min(3, Math.floor(Math.min(1, coverage[x]) * 4));
+    let end = x + 1;
+    while (end < n && count[end] !== 0 && Math.min(3, Math.floor(Math.min(1, coverage[end]) * 4)) === level) end++;
+    paths[level].rect(t.x0 + x, t.y + 1, end - x, t.h - 2);
+    x = end;
+  }
+  ctx.fillStyle = t.color;
+  for (let l = 0; l < paths.length; l++) {
+    ctx.globalAlpha = LEVEL_ALPHA[l];
+    ctx.fill(paths[l]);
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** Draws the slices listed in `frame.wide` as boxes, with a label where there is room. */
+export function drawWideSlices(t: LaneTarget, lane: Lane, frame: LodFrame): void {
+  const { ctx, dpr } = t;
+  const s = lane.slices;
+  const wide = frame.wide;
+  // Outer slices first so nested ones (which start later or end sooner) paint on top of them.
+  wide.sort((a, b) => s.ts(a) - s.ts(b) || s.dur(b) - s.dur(a));
+  const ends: number[] = [];
+  const inset = Math.max(2, Math.round(3 * dpr));
+  const left = t.x0 - 2;
+  const right = t.x0 + t.width + 2;
+  ctx.font = `${Math.round(11 * dpr)}px ${t.font}`;
+  ctx.textBaseline = 'middle';
+  for (const i of wide) {
+    const ts = s.ts(i);
+    const dur = s.dur(i);
+    while (ends.length && ends[ends.length - 1] <= ts) ends.pop();
+    const depth = Math.min(ends.length, 3);
+    ends.push(ts + dur);
+    const xa = t.x0 + (ts - frame.t0) / frame.pxUs;
+    const xb = xa + dur / frame.pxUs;
+    const x = Math.max(left, xa);
+    const w = Math.min(right, xb) - x;
+    if (w <= 0) continue;
+    const y = t.y + 1 + depth * inset;
+    const h = Math.max(3, t.h - 2 - depth * inset);
+    ctx.fillStyle = t.color;
+    ctx.fillRect(x, y, w, h);
+    if (w >= 3 || t.outline) {
+      // A separator keeps back-to-back slices distinguishable.
+      ctx.strokeStyle = t.outline ? t.foreground : t.background;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x + 0.5, y + 0.5, Math.max(0, w - 1), h - 1);
+    }
+    if (w > 50 * dpr) {
+      const label = `${t.typeNames[s.typeId(i)] ?? ''} ${formatDuration(dur)}`;
+      const visibleLeft = Math.max(x, t.x0);
+      const room = Math.min(x + w, t.x0 + t.width) - visibleLeft - 6 * dpr;
+      if (room > 20 * dpr) {
+        ctx.fillStyle = t.foreground;
+        ctx.fillText(fitText(ctx, label, room), visibleLeft + 3 * dpr, y + h / 2);
+      }
+    }
+  }
+}
+
+/** Truncates `text` with an ellipsis to fit `width` device pixels. */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo > 0 ? `${text.slice(0, lo)}…` : '';
+}

@@ -1,0 +1,21 @@
+/** What the user selected: a dispatch slice or a stall. */
+import type { TimeRange } from './viewport';
+import type { SliceRef, StallRef } from './timelineModel';
+
+/** The current selection. */
+export type Selection = { kind: 'slice'; slice: SliceRef } | { kind: 'stall'; ref: StallRef };
+
+/** The time range a selection covers. */
+export function selectionRange(sel: Selection): TimeRange {
+  if (sel.kind === 'stall') return { start: sel.ref.stall.ts, end: sel.ref.stall.ts + sel.ref.stall.dur };
+  const s = sel.slice.lane.slices;
+  const ts = s.ts(sel.slice.index);
+  return { start: ts, end: ts + s.dur(sel.slice.index) };
+}
+
+/** The range to show when zooming to a selection: the selection plus a margin each side. */
+export function zoomRangeFor(sel: Selection): TimeRange {
+  const r = selectionRange(sel);
+  const margin = Math.max((r.end - r.start) * 0.15, 20);
+  return { start: r.start - margin, end: r.end + margin };
+}

@@ -1,0 +1,349 @@
+/**
+ * Draws the whole canvas in one place: overview, time axis, and per track its header, lanes,
+ * stalls, pauses and graphs. Works in device pixels throughout so lines stay crisp at any
+ * device-pixel ratio; sizing to the element and the ratio happens only in `resize()`.
+ */
+import { formatDuration, formatOffset, tickStep } from './format';
+import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from './graphDrawing';
+import { drawAggregates, drawWideSlices, fitText, type LaneTarget } from './laneDrawing';
+import { createLodFrame, type LodFrame } from './lodPyramid';
+import { LANE_LABELS } from './resourceLanes';
+import type { Selection } from './selection';
+import type { Theme } from './theme';
+import { METRICS, type TimelineLayout, type TrackBand } from './timelineLayout';
+import type { SliceRef, TimelineModel, Track } from './timelineModel';
+import type { Viewport } from './viewport';
+
+/** Everything a frame depends on. */
+export interface RenderState {
+  model: TimelineModel;
+  viewport: Viewport;
+  layout: TimelineLayout;
+  theme: Theme;
+  /** Vertical scroll of the track area, CSS pixels. */
+  scrollY: number;
+  selection: Selection | undefined;
+  /** Slices shorter than this (µs) are hidden. */
+  minDurUs: number;
+  /** Slices matching the search, outlined. */
+  highlights: readonly SliceRef[];
+}
+
+/** Owns the canvas and draws frames. */
+export class TimelineRenderer {
+  private readonly ctx: CanvasRenderingContext2D;
+  private dpr = 1;
+  /** CSS size of the canvas. */
+  cssWidth = 1;
+  cssHeight = 1;
+  private frame: LodFrame = createLodFrame(1);
+  private overviewCache: { key: string; density: Float32Array; stalls: number } | undefined;
+  private overviewAt = 0;
+
+  constructor(readonly canvas: HTMLCanvasElement) {
+    const ctx = canvas.getContext('2d', { alpha: false });
+    if (!ctx) throw new Error('Canvas 2D is not available');
+    this.ctx = ctx;
+  }
+
+  /** Matches the backing store to the element's size and the device-pixel ratio; true when it changed. */
+  resize(cssWidth: number, cssHeight: number, dpr: number): boolean {
+    const w = Math.max(1, Math.round(cssWidth * dpr));
+    const h = Math.max(1, Math.round(cssHeight * dpr));
+    if (w === this.canvas.width && h === this.canvas.height && dpr === this.dpr) return false;
+    this.dpr = dpr;
+    this.cssWidth = cssWidth;
+    this.cssHeight = cssHeight;
+    this.canvas.width = w;
+    this.canvas.height = h;
+    this.overviewCache = undefined;
+    return true;
+  }
+
+  /** Draws one frame; returns the time it took in ms. */
+  draw(st: RenderState): number {
+    const started = performance.now();
+    const { ctx, dpr } = this;
+    const { theme, viewport: vp } = st;
+    const W = this.canvas.width;
+    const H = this.canvas.height;
+    const x0 = Math.round(METRICS.gutter * dpr);
+    const tw = W - x0;
+    if (this.frame.coverage.length !== tw) this.frame = createLodFrame(Math.max(1, tw));
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, W, H);
+    const tracksTop = Math.round((st.layout.axis.y + st.layout.axis.h) * dpr);
+    const pxUs = vp.span / tw;
+
+    this.drawGrid(st, x0, tw, tracksTop, pxUs);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, tracksTop, W, H - tracksTop);
+    ctx.clip();
+    for (const band of st.layout.tracks) {
+      const top = (band.y - st.scrollY) * dpr;
+      if (top > H || top + band.h * dpr < tracksTop) continue;
+      this.drawTrack(st, band, x0, tw, pxUs);
+    }
+    ctx.restore();
+    this.drawOverview(st, x0, tw);
+    this.drawAxis(st, x0, tw, pxUs);
+    return performance.now() - started;
+  }
+
+  private y(st: RenderState, cssY: number): number {
+    return Math.round((cssY - st.scrollY) * this.dpr);
+  }
+
+  private drawTrack(st: RenderState, band: TrackBand, x0: number, tw: number, pxUs: number): void {
+    const { ctx, dpr } = this;
+    const { theme, viewport: vp, model } = st;
+    const track = band.track;
+    const bandTop = this.y(st, band.y);
+    const bandBottom = this.y(st, band.y + band.h);
+    const font = `${Math.round(11 * dpr)}px ${theme.font}`;
+    const t0 = vp.start;
+    const xOf = (t: number): number => x0 + (t - t0) / pxUs;
+    const threshold = (track.session.stallThresholdMs ?? 50) * 1000;
+
+    // Paused intervals behind everything: the thread was stopped by a debugger, not busy.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, bandTop, tw, bandBottom - bandTop);
+    ctx.clip();
+    for (const p of visible(track.paused, t0, t0 + pxUs * tw)) {
+      const xa = Math.max(x0, xOf(p.ts));
+      const xb = Math.min(x0 + tw, xOf(p.ts + p.dur));
+      ctx.fillStyle = theme.paused;
+      ctx.fillRect(xa, bandTop, Math.max(1, xb - xa), bandBottom - bandTop);
+      if (xb - xa > 60 * dpr) {
+        ctx.fillStyle = theme.muted;
+        ctx.font = font;
+        ctx.textBaseline = 'middle';
+        ctx.fillText('paused (debugger)', xa + 4 * dpr, bandTop + (METRICS.header * dpr) / 2 + METRICS.header * dpr);
+      }
+    }
+    ctx.restore();
+
+    for (const row of band.rows) {
+      const y = this.y(st, row.y);
+      const h = Math.round(row.h * dpr);
+      const g: GraphTarget = { ctx, x0, width: tw, y, h, t0, pxUs };
+      if (row.kind === 'header') {
+        this.drawHeader(st, track, x0, y, h, font);
+      } else if (row.kind === 'lane' && row.lane) {
+        const lane = row.lane;
+        this.frame.t0 = t0;
+        this.frame.pxUs = pxUs;
+        lane.lod.query(this.frame, st.minDurUs);
+        const target: LaneTarget = {
+          ctx, x0, width: tw, y, h, dpr, color: theme.lanes[lane.kind], background: theme.background,
+          foreground: theme.foreground, typeNames: model.typeNames, outline: theme.highContrast, font: theme.font,
+        };
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x0, y, tw, h);
+        ctx.clip();
+        drawAggregates(target, this.frame);
+        drawWideSlices(target, lane, this.frame);
+        ctx.restore();
+        this.label(LANE_LABELS[lane.kind], y, h, font);
+      } else if (row.kind === 'delay') {
+        const top = drawDelay(g, track.loop, theme, dpr);
+        this.label(`Loop delay (≤${Math.round(top)} ms)`, y, h, font);
+      } else if (row.kind === 'utilization') {
+        drawUtilization(g, track.loop, theme);
+        this.label('Utilisation', y, h, font);
+      } else if (row.kind === 'gc') {
+        drawGc(g, track.gc, theme);
+        this.label('GC', y, h, font);
+      }
+    }
+
+    // Stalls across the whole track, drawn last so nothing hides them.
+    const lanesTop = this.y(st, band.rows[0].y + band.rows[0].h);
+    for (const stall of visible(track.stalls, t0, t0 + pxUs * tw)) {
+      const xa = Math.max(x0, xOf(stall.ts));
+      const xb = Math.min(x0 + tw, xOf(stall.ts + stall.dur));
+      const w = Math.max(2 * dpr, xb - xa);
+      ctx.fillStyle = theme.stallFill;
+      ctx.fillRect(xa, lanesTop, w, bandBottom - lanesTop);
+      ctx.fillStyle = theme.stall;
+      ctx.fillRect(xa, bandTop + Math.round(METRICS.header * dpr) - 5 * dpr, w, 5 * dpr);
+      ctx.fillRect(xa, lanesTop, Math.max(1, dpr), bandBottom - lanesTop);
+      ctx.fillRect(xa + w - Math.max(1, dpr), lanesTop, Math.max(1, dpr), bandBottom - lanesTop);
+      const selected = st.selection?.kind === 'stall' && st.selection.ref.stall === stall;
+      if (selected) {
+        ctx.strokeStyle = theme.selection;
+        ctx.lineWidth = 2 * dpr;
+        ctx.strokeRect(xa, bandTop, w, bandBottom - bandTop);
+      }
+      if (w > 44 * dpr) {
+        ctx.font = `bold ${font}`;
+        ctx.fillStyle = theme.stall;
+        ctx.textBaseline = 'top';
+        ctx.fillText(fitText(ctx, `stall ${formatDuration(stall.dur)}`, w - 6 * dpr), xa + 3 * dpr, lanesTop + 2 * dpr);
+      }
+    }
+    void threshold;
+
+    this.drawSliceOutlines(st, band, xOf, dpr);
+    ctx.fillStyle = theme.border;
+    ctx.fillRect(0, bandBottom, this.canvas.width, Math.max(1, Math.round(dpr)));
+  }
+
+  private drawHeader(st: RenderState, track: Track, x0: number, y: number, h: number, font: string): void {
+    const { ctx, dpr } = this;
+    const { theme } = st;
+    const status = track.session.live ? 'live' : 'ended';
+    ctx.font = `bold ${font}`;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.foreground;
+    const title = `${track.session.title}`;
+    ctx.fillText(fitText(ctx, title, this.canvas.width * 0.6), 4 * dpr, y + h / 2 - 2 * dpr);
+    const tw = ctx.measureText(title).width;
+    ctx.font = font;
+    ctx.fillStyle = theme.muted;
+    const info = ` — ${status} · ${track.sliceCount.toLocaleString('en-US')} callbacks · ${track.stalls.length} stalls`;
+    ctx.fillText(info, Math.min(4 * dpr + tw, this.canvas.width * 0.6), y + h / 2 - 2 * dpr);
+    void x0;
+  }
+
+  private drawSliceOutlines(st: RenderState, band: TrackBand, xOf: (t: number) => number, dpr: number): void {
+    const { ctx } = this;
+    const outline = (ref: SliceRef, color: string, width: number): void => {
+      if (ref.track !== band.track) return;
+      const row = band.rows.find((r) => r.lane === ref.lane);
+      if (!row) return;
+      const s = ref.lane.slices;
+      const xa = xOf(s.ts(ref.index));
+      const w = Math.max(3 * dpr, s.dur(ref.index) / ((st.viewport.span) / (this.canvas.width - METRICS.gutter * dpr)));
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width;
+      ctx.strokeRect(xa - width / 2, this.y(st, row.y) + width / 2, w + width, Math.round(row.h * dpr) - width);
+    };
+    for (const ref of st.highlights) outline(ref, st.theme.delayP99, Math.max(1, dpr));
+    if (st.selection?.kind === 'slice') outline(st.selection.slice, st.theme.selection, 2 * dpr);
+  }
+
+  private label(text: string, y: number, h: number, font: string): void {
+    const { ctx, dpr } = this;
+    ctx.font = font;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = this.lastTheme?.muted ?? '#888';
+    ctx.fillText(fitText(ctx, text, (METRICS.gutter - 8) * dpr), 4 * dpr, y + h / 2);
+  }
+
+  private lastTheme: Theme | undefined;
+
+  private drawGrid(st: RenderState, x0: number, tw: number, top: number, pxUs: number): void {
+    const { ctx } = this;
+    this.lastTheme = st.theme;
+    const vp = st.viewport;
+    const step = tickStep(vp.span, tw / (110 * this.dpr));
+    ctx.fillStyle = st.theme.grid;
+    for (let t = Math.ceil(vp.start / step) * step; t < vp.start + vp.span; t += step) {
+      ctx.fillRect(Math.round(x0 + (t - vp.start) / pxUs), top, Math.max(1, Math.round(this.dpr)), this.canvas.height - top);
+    }
+  }
+
+  private drawAxis(st: RenderState, x0: number, tw: number, pxUs: number): void {
+    const { ctx, dpr } = this;
+    const { theme, viewport: vp } = st;
+    const y = Math.round(st.layout.axis.y * dpr);
+    const h = Math.round(st.layout.axis.h * dpr);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, y, this.canvas.width, h);
+    const origin = vp.bounds?.start ?? vp.start;
+    const step = tickStep(vp.span, tw / (110 * dpr));
+    ctx.font = `${Math.round(10 * dpr)}px ${theme.font}`;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.muted;
+    for (let t = Math.ceil(vp.start / step) * step; t < vp.start + vp.span; t += step) {
+      const x = Math.round(x0 + (t - vp.start) / pxUs);
+      ctx.fillRect(x, y + h - 5 * dpr, Math.max(1, Math.round(dpr)), 5 * dpr);
+      ctx.fillText(formatOffset(t - origin, vp.span), x + 3 * dpr, y + h / 2 - 2 * dpr);
+    }
+    ctx.fillText(`span ${formatDuration(vp.span)}`, 4 * dpr, y + h / 2 - 2 * dpr);
+    ctx.fillStyle = theme.border;
+    ctx.fillRect(0, y + h - Math.max(1, Math.round(dpr)), this.canvas.width, Math.max(1, Math.round(dpr)));
+  }
+
+  /** The whole recording at a glance, with the visible window marked (cached; live data refreshes it a few times a second). */
+  private drawOverview(st: RenderState, x0: number, tw: number): void {
+    const { ctx, dpr } = this;
+    const { theme, viewport: vp, model } = st;
+    const y = Math.round(st.layout.overview.y * dpr);
+    const h = Math.round(st.layout.overview.h * dpr);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, y, this.canvas.width, h);
+    const b = vp.bounds;
+    ctx.font = `${Math.round(10 * dpr)}px ${theme.font}`;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.muted;
+    ctx.fillText('Overview', 4 * dpr, y + h / 2);
+    if (!b) return;
+    const span = Math.max(1, b.end - b.start);
+    const opx = span / tw;
+    const key = `${tw}:${b.start}:${b.end}:${st.minDurUs}`;
+    const now = performance.now();
+    if (!this.overviewCache || (this.overviewCache.key !== key && now - this.overviewAt > 250)) {
+      const density = new Float32Array(tw);
+      const frame = createLodFrame(tw);
+      frame.t0 = b.start;
+      frame.pxUs = opx;
+      for (const track of model.tracks) {
+        for (const lane of track.lanes) {
+          lane.lod.query(frame, st.minDurUs);
+          for (let x = 0; x < tw; x++) density[x] += frame.count[x] ? Math.max(0.15, frame.coverage[x]) : 0;
+          for (const i of frame.wide) {
+            const xa = Math.max(0, Math.floor((lane.slices.ts(i) - b.start) / opx));
+            const xb = Math.min(tw - 1, Math.floor((lane.slices.ts(i) + lane.slices.dur(i) - b.start) / opx));
+            for (let x = xa; x <= xb; x++) density[x] += 1;
+          }
+        }
+      }
+      this.overviewCache = { key, density, stalls: 0 };
+      this.overviewAt = now;
+    }
+    const density = this.overviewCache.density;
+    const maxD = Math.max(1, st.model.tracks.length);
+    ctx.fillStyle = theme.lanes.timers;
+    ctx.globalAlpha = 0.7;
+    const path = new Path2D();
+    for (let x = 0; x < density.length && x < tw; x++) {
+      if (density[x] <= 0) continue;
+      const bh = Math.max(1, Math.min(1, density[x] / maxD) * (h - 4 * dpr));
+      path.rect(x0 + x, y + h - 2 * dpr - bh, 1, bh);
+    }
+    ctx.fill(path);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.stall;
+    for (const track of model.tracks) {
+      for (const s of track.stalls) {
+        ctx.fillRect(x0 + Math.floor((s.ts - b.start) / opx), y + 2 * dpr, Math.max(2 * dpr, s.dur / opx), 6 * dpr);
+      }
+    }
+    // The visible window.
+    const wa = x0 + (vp.start - b.start) / opx;
+    const wb = x0 + (vp.start + vp.span - b.start) / opx;
+    ctx.fillStyle = theme.background;
+    ctx.globalAlpha = 0.55;
+    if (wa > x0) ctx.fillRect(x0, y, wa - x0, h);
+    if (wb < x0 + tw) ctx.fillRect(wb, y, x0 + tw - wb, h);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = theme.selection;
+    ctx.lineWidth = Math.max(1, dpr);
+    ctx.strokeRect(Math.max(x0, wa) + 0.5, y + 0.5, Math.max(2, Math.min(x0 + tw, wb) - Math.max(x0, wa) - 1), h - 1);
+  }
+}
+
+/** Items of a `ts`-sorted list that overlap [t0, t1]; long items starting before t0 are found by a bounded look-back. */
+function visible<T extends { ts: number; dur: number }>(list: readonly T[], t0: number, t1: number): T[] {
+  const out: T[] = [];
+  const i0 = lowerBound(list, t0);
+  for (let i = i0 - 1; i >= 0 && i >= i0 - 256; i--) if (list[i].ts + list[i].dur >= t0) out.push(list[i]);
+  for (let i = i0; i < list.length && list[i].ts <= t1; i++) out.push(list[i]);
+  return out;
+}
