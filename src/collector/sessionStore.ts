@@ -65,8 +65,15 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
     this.enforceLimits();
   }
 
-  /** Opens a session for a newly connected thread. */
+  /** Opens a session for a newly connected thread, or reopens the one an agent reconnects to. */
   open(info: ThreadInfo): Session {
+    for (const s of this.sessions.values()) {
+      if (s.info.pid === info.pid && s.info.tid === info.tid && s.info.startedAt === info.startedAt) {
+        s.endedAt = undefined;
+        s.endReason = undefined;
+        return s;
+      }
+    }
     const id = `${info.pid}:${info.tid}:${this.nextSerial++}`;
     const session = new Session(id, info);
     this.sessions.set(id, session);

@@ -1,0 +1,270 @@
+import asyncHooks from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE } from './protocol';
+import { C_DROPPED, C_WRITE, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { enableWithoutPromiseHooks } from './promiseHookGuard';
+
+/** A loop turn, or a callback, that held the loop for at least the threshold; its stack is joined later. */
+export interface StallCandidate {
+  /** Start and end, ms on this thread's `performance.now()` clock. */
+  start: number;
+  end: number;
+  asyncId: number;
+  /** Resource type, or '' when the stall was outside any callback (microtasks, module code). */
+  resourceType: string;
+}
+
+/** What the recorder tells its owner about. */
+export interface RecorderSink {
+  stall(candidate: StallCandidate): void;
+  /** New resource type names, starting at index `from`. */
+  types(from: number, names: string[]): void;
+  /** A resource whose callback once ran long was created again; `stack` is its creation site. */
+  site(asyncId: number, stack: string[][]): void;
+}
+
+/** Options for the recorder. */
+export interface RecorderOptions {
+  ring: RingViews;
+  stallThresholdMs: number;
+  promises: boolean;
+  sink: RecorderSink;
+  /** This file, so the agent can tell whether user code ran before it. */
+  selfFile: string;
+  /** The agent's own resources (its worker and ports): their callbacks are never recorded. */
+  ownResources: WeakSet<object>;
+}
+
+/** Records every before/after pair into the shared ring and notices stalls; `stop()` disables the hooks. */
+export interface DispatchRecorder {
+  stop(): void;
+  /** Called by the agent's own timer: keeps the heartbeat fresh and detects stalls outside callbacks. */
+  beat(): void;
+  /** Marks the callback now running as the agent's own so that it is not recorded. */
+  markAgentCallback(): void;
+  /** Ends any stall in progress (at exit). */
+  finish(): void;
+  readonly promisesSkipped: boolean;
+}
+
+const MAX_DEPTH = 256;
+const TYPE_TABLE = 1 << 16; // direct-mapped asyncId → type cache; a miss falls back to the resource itself
+
+/** Installs the hooks. Every hook body is guarded: a throw inside an async hook kills the process. */
+export function startDispatchRecorder(options: RecorderOptions): DispatchRecorder {
+  const { ring, sink } = options;
+  const { control, clock, records, capacity } = ring;
+  const mask = capacity - 1;
+  const threshold = options.stallThresholdMs;
+  const origin = performance.timeOrigin;
+  const now = () => performance.now();
+
+  // Preallocated per-depth state of the callbacks currently running (callbacks nest).
+  const stackStart = new Float64Array(MAX_DEPTH);
+  const stackAsyncId = new Float64Array(MAX_DEPTH);
+  const stackTrigger = new Float64Array(MAX_DEPTH);
+  const stackType = new Uint16Array(MAX_DEPTH);
+  const stackOwn = new Uint8Array(MAX_DEPTH);
+  let depth = 0;
+
+  const tableKey = new Float64Array(TYPE_TABLE);
+  const tableType = new Uint16Array(TYPE_TABLE);
+  const tableTrigger = new Float64Array(TYPE_TABLE);
+
+  const typeIds = new Map<string, number>();
+  const typeNames: string[] = [];
+  const typeIdOf = (name: string): number => {
+    let id = typeIds.get(name);
+    if (id === undefined) {
+      id = typeNames.length;
+      typeNames.push(name);
+      typeIds.set(name, id);
+      sink.types(id, [name]);
+    }
+    return id;
+  };
+  const unknownType = typeIdOf('UNKNOWN');
+  const promiseType = typeIdOf('PROMISE');
+
+  // Callbacks that once ran long: their next resources get a creation-site stack (cheap: only those).
+  const slowCallbacks = new WeakSet<object>();
+  let slowSeen = false;
+
+  let lastEvent = now(); // last time the loop showed life: a hook or the agent's beat
+  let inHook = false; // re-entry guard: the agent's own work inside a hook is never recorded
+
+  const heartbeat = (t: number) => {
+    clock[H_HEARTBEAT] = origin + t;
+  };
+
+  // A gap between two signs of life that the loop did not spend idle is a stall outside any callback.
+  const gapStall = (t: number) => {
+    const gap = t - lastEvent;
+    if (gap >= threshold) {
+      const busy = gap - idleSince(lastEvent);
+      if (busy >= threshold) sink.stall({ start: t - busy, end: t, asyncId: 0, resourceType: '' });
+    }
+  };
+
+  // Idle time reported by libuv since `from`, measured against the agent's last beat.
+  let eluAtBeat = performance.eventLoopUtilization();
+  let beatTime = lastEvent;
+  const idleSince = (from: number): number => {
+    if (from < beatTime) return 0;
+    const elu = performance.eventLoopUtilization(eluAtBeat);
+    return Math.min(elu.idle, now() - from);
+  };
+
+  const init = (asyncId: number, type: string, triggerAsyncId: number, resource: object) => {
+    if (inHook) return;
+    inHook = true;
+    try {
+      const slot = asyncId & (TYPE_TABLE - 1);
+      tableKey[slot] = asyncId;
+      tableType[slot] = typeIdOf(type);
+      tableTrigger[slot] = triggerAsyncId;
+      if (slowSeen) {
+        const cb = callbackOf(resource);
+        if (cb && slowCallbacks.has(cb)) sink.site(asyncId, captureStack(3));
+      }
+    } catch {
+      // Never throw into user code.
+    } finally {
+      inHook = false;
+    }
+  };
+
+  const before = (asyncId: number) => {
+    try {
+      const t = now();
+      if (depth === 0) gapStall(t);
+      if (depth < MAX_DEPTH) {
+        const slot = asyncId & (TYPE_TABLE - 1);
+        let type = unknownType;
+        let trigger: number;
+        let own = false;
+        if (tableKey[slot] === asyncId) {
+          type = tableType[slot];
+          trigger = tableTrigger[slot];
+        } else {
+          const resource = asyncHooks.executionAsyncResource();
+          own = options.ownResources.has(resource);
+          type = typeIdOf(resourceTypeName(resource));
+          trigger = asyncHooks.triggerAsyncId();
+        }
+        stackStart[depth] = t;
+        stackAsyncId[depth] = asyncId;
+        stackTrigger[depth] = trigger;
+        stackType[depth] = type;
+        stackOwn[depth] = own || (type === promiseType && !options.promises) ? 1 : 0;
+      }
+      depth++;
+      lastEvent = t;
+      heartbeat(t);
+    } catch {
+      // Never throw into user code.
+    }
+  };
+
+  const after = (asyncId: number) => {
+    try {
+      const t = now();
+      // Unwind to the matching entry: an uncaught exception can skip inner `after`s.
+      while (depth > 0) {
+        depth--;
+        if (depth >= MAX_DEPTH) continue;
+        if (stackAsyncId[depth] === asyncId) {
+          if (stackOwn[depth] === 0) record(depth, t);
+          break;
+        }
+      }
+      lastEvent = t;
+      heartbeat(t);
+    } catch {
+      // Never throw into user code.
+    }
+  };
+
+  const record = (d: number, t: number) => {
+    const start = stackStart[d];
+    const dur = t - start;
+    const write = control[C_WRITE];
+    if (((write - Atomics.load(control, 1)) | 0) >= capacity) {
+      Atomics.add(control, C_DROPPED, 1);
+    } else {
+      const base = (write & mask) * DISPATCH_FIELDS;
+      records[base + F_TYPE] = stackType[d];
+      records[base + F_ASYNC_ID] = stackAsyncId[d];
+      records[base + F_TRIGGER_ID] = stackTrigger[d];
+      records[base + F_TS] = (origin + start) * 1000;
+      records[base + F_DUR] = dur * 1000;
+      Atomics.store(control, C_WRITE, (write + 1) | 0);
+    }
+    if (dur >= threshold) {
+      const resource = asyncHooks.executionAsyncResource();
+      sink.stall({ start, end: t, asyncId: stackAsyncId[d], resourceType: typeNames[stackType[d]] ?? '' });
+      const cb = callbackOf(resource);
+      if (cb) {
+        slowCallbacks.add(cb);
+        slowSeen = true;
+      }
+    }
+  };
+
+  const hook = asyncHooks.createHook({ init, before, after });
+  const promisesSkipped = options.promises ? (hook.enable(), false) : enableWithoutPromiseHooks(hook, options.selfFile);
+  heartbeat(lastEvent);
+
+  return {
+    promisesSkipped,
+    stop: () => hook.disable(),
+    beat: () => {
+      const t = now();
+      if (depth === 0) gapStall(t);
+      lastEvent = t;
+      beatTime = t;
+      eluAtBeat = performance.eventLoopUtilization();
+      heartbeat(t);
+    },
+    markAgentCallback: () => {
+      if (depth > 0 && depth <= MAX_DEPTH) stackOwn[depth - 1] = 1;
+    },
+    finish: () => {
+      if (depth === 0) gapStall(now());
+    },
+  };
+}
+
+/** The user function a resource will call, for the resources that hold one. */
+function callbackOf(resource: unknown): object | undefined {
+  if (typeof resource !== 'object' || resource === null) return undefined;
+  const r = resource as { _onTimeout?: unknown; _onImmediate?: unknown; callback?: unknown };
+  const cb = r._onTimeout ?? r._onImmediate ?? r.callback;
+  return typeof cb === 'function' ? cb : undefined;
+}
+
+/** A resource type for a resource the type table no longer knows (it was created long ago). */
+function resourceTypeName(resource: unknown): string {
+  const name = (resource as { constructor?: { name?: string } } | null)?.constructor?.name;
+  if (!name || name === 'Object') return 'UNKNOWN';
+  if (name === 'TCP' || name === 'Pipe' || name === 'UDP' || name === 'TTY') return `${name.toUpperCase()}WRAP`;
+  if (name === 'Promise') return 'PROMISE';
+  return name;
+}
+
+/** The current stack as [functionName, url, line, column] rows, skipping `skip` agent frames. */
+export function captureStack(skip: number): string[][] {
+  const holder: { stack?: unknown } = {};
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 32 + skip;
+  Error.prepareStackTrace = (_e, sites) =>
+    sites.map((s) => [s.getFunctionName() ?? '', s.getFileName() ?? '', String(s.getLineNumber() ?? 0), String(s.getColumnNumber() ?? 0)]);
+  try {
+    Error.captureStackTrace(holder);
+    return (holder.stack as string[][]).slice(skip);
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}

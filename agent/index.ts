@@ -1,0 +1,139 @@
+/**
+ * Loopscope agent, loaded with `node --require dist/agent.js` or through NODE_OPTIONS.
+ * One small guarded entry: a global token makes a second load a no-op, and nothing here may
+ * throw into, print into, or keep alive the program it runs in.
+ */
+import { isMainThread, threadId, Worker, workerData } from 'node:worker_threads';
+import inspector from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { readAgentConfig, type ResolvedConfig } from './config';
+import { createRing, C_FLUSH_ACK, C_INSPECTOR } from './sharedRing';
+import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
+import { startLoopSampler } from './loopSampler';
+import { PROTOCOL_VERSION, type WireFrame } from './protocol';
+import type { ToTransport, TransportWorkerData } from './agentMessages';
+
+const LOADED = Symbol.for('loopscope.agent.loaded');
+/** How long the exit handler waits for the worker to hand over what is unsent. */
+const EXIT_FLUSH_TIMEOUT_MS = 3000;
+
+function main(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[LOADED]) return;
+  g[LOADED] = true;
+  // The agent's transport worker runs this same file (the agent ships as one file); there it
+  // streams instead of recording. Loaded lazily so that ws is never evaluated on the program's thread.
+  if (!isMainThread && (workerData as { loopscopeAgentWorker?: boolean } | null)?.loopscopeAgentWorker) {
+    require('./transportWorker');
+    return;
+  }
+  const config = readAgentConfig();
+  if (!config) return;
+  start(config);
+}
+
+function start(config: ResolvedConfig): void {
+  const ring = createRing();
+  const data: TransportWorkerData = {
+    loopscopeAgentWorker: true,
+    sab: ring.sab,
+    capacity: ring.capacity,
+    url: config.url,
+    token: config.token,
+    stallThresholdMs: config.stallThresholdMs,
+    origin: performance.timeOrigin,
+    recordingMainThread: isMainThread,
+    hello: {
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      pid: process.pid,
+      ppid: process.ppid,
+      tid: threadId,
+      isMainThread,
+      nodeVersion: process.version,
+      argv: process.argv.slice(),
+      title: isMainThread ? process.title : `worker ${threadId}`,
+      startedAt: (performance.timeOrigin + performance.now()) * 1000,
+      stallThresholdMs: config.stallThresholdMs,
+    },
+  };
+  const worker = new Worker(__filename, { workerData: data, stdout: true, stderr: true, execArgv: [] });
+  // Listeners first, then unref: a listener added after unref() would keep the program alive.
+  worker.on('error', () => {});
+  worker.unref();
+  // The worker and its internal ports deliver the agent's own events; never record those.
+  const ownResources = new WeakSet<object>([worker]);
+  for (const key of Object.getOwnPropertySymbols(worker)) {
+    const value = (worker as unknown as Record<symbol, unknown>)[key];
+    if (typeof value === 'object' && value !== null) ownResources.add(value);
+  }
+  const post = (m: ToTransport) => {
+    try {
+      worker.postMessage(m);
+    } catch {
+      // The worker is gone; the program goes on.
+    }
+  };
+
+  let recorder: DispatchRecorder | undefined;
+  recorder = startDispatchRecorder({
+    ring,
+    stallThresholdMs: config.stallThresholdMs,
+    promises: config.promises,
+    selfFile: __filename,
+    ownResources,
+    sink: {
+      stall: (c) => post({ t: 'stallNote', ...c }),
+      types: (from, names) => post({ t: 'types', from, names }),
+      site: (asyncId, rows) => {
+        const frame = firstUserFrame(rows);
+        if (frame) post({ t: 'site', asyncId, ...frame });
+      },
+    },
+  });
+
+  const sampler = startLoopSampler({
+    beatMs: Math.max(5, Math.min(20, config.stallThresholdMs / 4)),
+    sampleMs: 100,
+    markOwn: () => recorder?.markAgentCallback(),
+    onBeat: () => {
+      recorder?.beat();
+      // Tell the watchdog whether a debugger could be holding this thread paused.
+      ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
+    },
+    sink: {
+      loop: (ts, p50, p99, max, utilization) => post({ t: 'loop', ts, p50, p99, max, utilization }),
+      gc: (ts, dur, kind) => post({ t: 'gc', ts, dur, kind }),
+    },
+  });
+
+  process.on('exit', () => {
+    try {
+      recorder?.finish();
+      recorder?.stop();
+      sampler.stop();
+      const ack = Atomics.load(ring.control, C_FLUSH_ACK);
+      post({ t: 'flush' });
+      // Bounded wait so that events of a short program (or one whose first turns blocked the
+      // handshake) still reach the collector; the worker answers at once when none is reachable.
+      Atomics.wait(ring.control, C_FLUSH_ACK, ack, EXIT_FLUSH_TIMEOUT_MS);
+    } catch {
+      // Never disturb the exit.
+    }
+  });
+}
+
+/** The first frame that is neither the agent's nor Node's own, as a wire frame. */
+function firstUserFrame(rows: string[][]): WireFrame | undefined {
+  for (const [functionName, url, line, column] of rows) {
+    if (!url || url.startsWith('node:') || url === __filename) continue;
+    return { functionName, url, lineNumber: Number(line), columnNumber: Number(column) };
+  }
+  return undefined;
+}
+
+try {
+  main();
+} catch {
+  // A failure to start must never reach the program; it simply runs without the agent.
+}

@@ -1,0 +1,88 @@
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+
+/** Messages the sampler hands to the transport. */
+export interface LoopSink {
+  loop(ts: number, p50: number, p99: number, max: number, utilization: number): void;
+  gc(ts: number, dur: number, kind: string): void;
+}
+
+/** Options for the sampler. */
+export interface LoopSamplerOptions {
+  /** How often the heartbeat runs; below the stall threshold so idle gaps never look like stalls. */
+  beatMs: number;
+  /** How often loop delay and utilisation are reported. */
+  sampleMs: number;
+  /** Called on every beat, inside the agent's own timer callback. */
+  onBeat(): void;
+  /** Called first in each of the sampler's callbacks so that the recorder skips them. */
+  markOwn(): void;
+  sink: LoopSink;
+}
+
+const HISTOGRAM_RESOLUTION_MS = 10;
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+
+/**
+ * Samples loop delay (monitorEventLoopDelay), utilisation (eventLoopUtilization) and GC pauses.
+ * The timer and histogram are unref'd: the sampler never keeps the process alive.
+ */
+export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } {
+  const origin = performance.timeOrigin;
+  const histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
+  histogram.enable();
+  let lastElu = performance.eventLoopUtilization();
+  let lastSample = performance.now();
+
+  const timer = setInterval(() => {
+    try {
+      options.markOwn();
+      options.onBeat();
+      const t = performance.now();
+      if (t - lastSample < options.sampleMs) return;
+      lastSample = t;
+      const elu = performance.eventLoopUtilization();
+      const window = performance.eventLoopUtilization(elu, lastElu);
+      lastElu = elu;
+      // The histogram reports resolution + delay; subtract the resolution to get the delay itself.
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - HISTOGRAM_RESOLUTION_MS);
+      const count = histogram.count;
+      options.sink.loop(
+        (origin + t) * 1000,
+        count ? ms(histogram.percentile(50)) : 0,
+        count ? ms(histogram.percentile(99)) : 0,
+        count ? ms(histogram.max) : 0,
+        window.utilization,
+      );
+      histogram.reset();
+    } catch {
+      // The sampler must never disturb the program.
+    }
+  }, options.beatMs);
+  timer.unref();
+
+  let observer: PerformanceObserver | undefined;
+  try {
+    observer = new PerformanceObserver((list) => {
+      try {
+        options.markOwn();
+        for (const entry of list.getEntries()) {
+          const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+          options.sink.gc((origin + entry.startTime) * 1000, entry.duration * 1000, GC_KINDS[kind] ?? 'other');
+        }
+      } catch {
+        // ignore
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+  } catch {
+    observer = undefined;
+  }
+
+  return {
+    stop: () => {
+      clearInterval(timer);
+      histogram.disable();
+      observer?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The wire format between the agent (producer) and a collector.
+ * Text frames carry one JSON `AgentMessage`; binary frames carry a batch of dispatches as
+ * little-endian float64 records, because dispatches are the only high-rate data.
+ */
+
+/** Bumped whenever a message changes shape; the collector refuses other versions by name. */
+export const PROTOCOL_VERSION = 1;
+
+/** Float64 slots per dispatch record in a binary frame and in the agent's ring. */
+export const DISPATCH_FIELDS = 5;
+/** Slot offsets inside one dispatch record. */
+export const F_TYPE = 0;
+export const F_ASYNC_ID = 1;
+export const F_TRIGGER_ID = 2;
+/** Start, epoch microseconds. */
+export const F_TS = 3;
+/** Duration, microseconds. */
+export const F_DUR = 4;
+
+/** First float64 of every binary frame: identifies a dispatch batch of this protocol version. */
+export const DISPATCH_FRAME_MAGIC = 0x4c53_0001;
+/** Header float64s of a binary frame: magic, record count. */
+export const DISPATCH_HEADER = 2;
+/** Largest frame a collector accepts (bytes); the agent never builds a bigger one. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** Most records one binary frame carries. */
+export const MAX_RECORDS_PER_FRAME = Math.floor((MAX_FRAME_BYTES / 8 - DISPATCH_HEADER) / DISPATCH_FIELDS);
+
+/** Header the agent sends its token in. */
+export const TOKEN_HEADER = 'x-loopscope-token';
+/** Environment variable carrying the agent's `AgentConfig` as JSON. */
+export const AGENT_CONFIG_ENV = 'LOOPSCOPE_AGENT';
+
+/** What a launcher tells the agent, as JSON in `LOOPSCOPE_AGENT`. */
+export interface AgentConfig {
+  /** Collector URL, `ws://127.0.0.1:PORT`. */
+  url: string;
+  /** 128-bit hex token the collector expects. */
+  token: string;
+  /** A loop turn at least this long is a stall (default 50). */
+  stallThresholdMs?: number;
+  /** Record promise callbacks too (expensive on await-heavy code; default false). */
+  promises?: boolean;
+}
+
+/** One JavaScript stack frame; lines and columns 1-based. */
+export interface WireFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** First message on every connection. */
+export interface HelloMessage {
+  t: 'hello';
+  v: number;
+  pid: number;
+  ppid: number;
+  tid: number;
+  isMainThread: boolean;
+  nodeVersion: string;
+  argv: string[];
+  title: string;
+  startedAt: number;
+  stallThresholdMs: number;
+}
+
+/** Resource type names; a dispatch's type slot indexes the list, which only grows. */
+export interface TypesMessage {
+  t: 'types';
+  /** Index of the first name in `names`. */
+  from: number;
+  names: string[];
+}
+
+/** A loop turn that held the loop for at least the threshold. */
+export interface StallMessage {
+  t: 'stall';
+  ts: number;
+  dur: number;
+  stack: WireFrame[];
+  captured: 'interrupt' | 'profile' | 'none';
+  asyncId?: number;
+  resourceType?: string;
+}
+
+/** Loop delay (ms percentiles) and utilisation over one window. */
+export interface LoopMessage {
+  t: 'loop';
+  ts: number;
+  p50: number;
+  p99: number;
+  max: number;
+  utilization: number;
+}
+
+/** A GC pause. */
+export interface GcMessage {
+  t: 'gc';
+  ts: number;
+  dur: number;
+  kind: string;
+}
+
+/** A debugger held the thread paused; never a stall. */
+export interface PausedMessage {
+  t: 'paused';
+  ts: number;
+  dur: number;
+}
+
+/** Where a resource whose callback ran long was created. */
+export interface SiteMessage extends WireFrame {
+  t: 'site';
+  asyncId: number;
+}
+
+/** Dispatches the agent dropped so far because its ring or backlog was full (cumulative). */
+export interface DroppedMessage {
+  t: 'dropped';
+  count: number;
+}
+
+/** Clean goodbye at exit. */
+export interface ByeMessage {
+  t: 'bye';
+  ts: number;
+}
+
+/** Every text frame is one of these. */
+export type AgentMessage =
+  | HelloMessage
+  | TypesMessage
+  | StallMessage
+  | LoopMessage
+  | GcMessage
+  | PausedMessage
+  | SiteMessage
+  | DroppedMessage
+  | ByeMessage;
+
+/** Builds a binary frame from `count` records stored contiguously in `records` from `offset` (in records). */
+export function encodeDispatchFrame(records: Float64Array, offset: number, count: number): Float64Array {
+  const frame = new Float64Array(DISPATCH_HEADER + count * DISPATCH_FIELDS);
+  frame[0] = DISPATCH_FRAME_MAGIC;
+  frame[1] = count;
+  frame.set(records.subarray(offset * DISPATCH_FIELDS, (offset + count) * DISPATCH_FIELDS), DISPATCH_HEADER);
+  return frame;
+}

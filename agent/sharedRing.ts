@@ -1,0 +1,61 @@
+import { DISPATCH_FIELDS } from './protocol';
+
+/** Int32 control slots shared by the recording thread and the transport worker. */
+export const C_WRITE = 0; // records written (monotonic, wraps at 2^31 via modulo arithmetic on capacity)
+export const C_READ = 1; // records consumed by the worker
+export const C_DROPPED = 2; // records dropped because the ring was full
+export const C_FLUSH_ACK = 3; // worker bumps this after an exit flush
+export const C_INSPECTOR = 4; // 1 while an inspector server is open (a debugger may pause the thread)
+export const CONTROL_INTS = 8;
+
+/** Float64 control slots. */
+export const H_HEARTBEAT = 0; // epoch ms of the recording thread's last sign of life
+export const CONTROL_FLOATS = 4;
+
+/** Records the ring holds: a power of two so indices wrap with a mask. */
+export const RING_CAPACITY = 1 << 16;
+
+/** Views over the one SharedArrayBuffer both threads use. */
+export interface RingViews {
+  sab: SharedArrayBuffer;
+  control: Int32Array;
+  clock: Float64Array;
+  records: Float64Array;
+  capacity: number;
+}
+
+/** Allocates the shared memory once; its size never changes, so memory stays bounded. */
+export function createRing(capacity = RING_CAPACITY): RingViews {
+  const sab = new SharedArrayBuffer(CONTROL_INTS * 4 + CONTROL_FLOATS * 8 + capacity * DISPATCH_FIELDS * 8);
+  return viewRing(sab, capacity);
+}
+
+/** Views an existing ring buffer (the worker's side). */
+export function viewRing(sab: SharedArrayBuffer, capacity = RING_CAPACITY): RingViews {
+  const control = new Int32Array(sab, 0, CONTROL_INTS);
+  const clock = new Float64Array(sab, CONTROL_INTS * 4, CONTROL_FLOATS);
+  const records = new Float64Array(sab, CONTROL_INTS * 4 + CONTROL_FLOATS * 8, capacity * DISPATCH_FIELDS);
+  return { sab, control, clock, records, capacity };
+}
+
+/**
+ * Copies every unread record into `out` (contiguous, oldest first) and marks them read.
+ * Returns how many were copied; at most `out.length / DISPATCH_FIELDS`.
+ */
+export function drainRing(ring: RingViews, out: Float64Array): number {
+  const { control, records, capacity } = ring;
+  const write = Atomics.load(control, C_WRITE);
+  let read = Atomics.load(control, C_READ);
+  const available = (write - read) | 0;
+  const n = Math.min(available, Math.floor(out.length / DISPATCH_FIELDS));
+  const mask = capacity - 1;
+  for (let copied = 0; copied < n; ) {
+    const start = read & mask;
+    const run = Math.min(n - copied, capacity - start);
+    out.set(records.subarray(start * DISPATCH_FIELDS, (start + run) * DISPATCH_FIELDS), copied * DISPATCH_FIELDS);
+    copied += run;
+    read = (read + run) | 0;
+  }
+  Atomics.store(control, C_READ, read);
+  return n;
+}

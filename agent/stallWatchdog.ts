@@ -1,0 +1,118 @@
+import inspector from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { C_INSPECTOR, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { CAPTURE_EXPRESSION, framesFromCapture } from './stackCapture';
+import type { WireFrame } from './protocol';
+
+/** A stack taken while the recording thread was blocked. */
+export interface Capture {
+  /** Epoch ms when the watchdog asked, and when the stack was taken (they differ inside native calls). */
+  requestedAt: number;
+  /** Epoch ms of the heartbeat that went stale: the blocked turn began after it. */
+  staleSince: number;
+  stack: WireFrame[];
+}
+
+/** An interval a debugger held the thread paused (epoch ms). */
+export interface PauseSpan {
+  start: number;
+  end: number;
+}
+
+/** Callbacks of the watchdog. */
+export interface WatchdogSink {
+  captured(capture: Capture): void;
+  paused(span: PauseSpan): void;
+}
+
+/**
+ * Watches the recording thread's heartbeat from the transport worker. When it goes stale for
+ * half the threshold, the thread is blocked (its timers are not running) and the watchdog takes
+ * its stack through `inspector.Session#connectToMainThread` + `Runtime.evaluate`. This costs
+ * nothing while nothing blocks, unlike an always-on CPU profiler (whose signals also make
+ * eventLoopUtilization read idle loops as busy) or an enabled Debugger domain (7–10× on await
+ * chains, measured here). The session is connected per capture: one left open at exit makes Node
+ * print "Waiting for the debugger to disconnect...".
+ */
+export class StallWatchdog {
+  private busy = false;
+  private lastCapturedBeat = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly now = () => performance.timeOrigin + performance.now();
+
+  constructor(
+    private readonly ring: RingViews,
+    private readonly thresholdMs: number,
+    private readonly sink: WatchdogSink,
+  ) {
+    this.timer = setInterval(() => this.check(), Math.max(2, Math.min(10, thresholdMs / 5)));
+  }
+
+  /** True while a capture or pause check is under way. */
+  get inFlight(): boolean {
+    return this.busy;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private check(): void {
+    const beat = this.ring.clock[H_HEARTBEAT];
+    if (this.busy || beat === 0 || beat === this.lastCapturedBeat) return;
+    if (this.now() - beat < this.thresholdMs / 2) return;
+    this.lastCapturedBeat = beat;
+    this.busy = true;
+    const session = new inspector.Session();
+    const done = () => {
+      try {
+        session.disconnect();
+      } catch {
+        // already gone
+      }
+      this.busy = false;
+    };
+    try {
+      session.connectToMainThread();
+    } catch {
+      this.busy = false;
+      return;
+    }
+    if (Atomics.load(this.ring.control, C_INSPECTOR) === 1) this.checkPausedThenCapture(session, beat, done);
+    else this.capture(session, beat, done);
+  }
+
+  private capture(session: inspector.Session, staleSince: number, done: () => void): void {
+    const requestedAt = this.now();
+    session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
+      try {
+        if (!err) this.sink.captured({ requestedAt, staleSince, stack: framesFromCapture(result?.result?.value) });
+      } finally {
+        done();
+      }
+    });
+  }
+
+  /**
+   * A debugger may be holding the thread at a breakpoint. Enabling the Debugger domain on a
+   * paused thread delivers `Debugger.paused` at once; then the time until `Debugger.resumed` is
+   * paused time, never a stall, and nothing is evaluated. Debugger is enabled only here, per
+   * stall, because keeping it on slows promise-heavy code many times over.
+   */
+  private checkPausedThenCapture(session: inspector.Session, staleSince: number, done: () => void): void {
+    let paused = false;
+    session.on('Debugger.paused', () => {
+      paused = true;
+    });
+    session.on('Debugger.resumed', () => {
+      if (!paused) return;
+      paused = false;
+      this.sink.paused({ start: staleSince, end: this.now() });
+      session.post('Debugger.disable', () => done());
+    });
+    session.post('Debugger.enable', {}, () => {
+      if (paused) return; // wait for Debugger.resumed
+      session.post('Debugger.disable', () => this.capture(session, staleSince, done));
+    });
+  }
+}

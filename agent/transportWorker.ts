@@ -1,0 +1,152 @@
+/**
+ * The agent's transport worker: drains the shared ring, watches for stalls, and streams to the
+ * collector, so that socket work never runs on (or is recorded from) the program's own thread.
+ */
+import { workerData, parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { viewRing, drainRing, C_DROPPED, C_FLUSH_ACK } from './sharedRing';
+import { DISPATCH_FIELDS, encodeDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
+import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
+import { CollectorLink } from './collectorLink';
+import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
+
+const FLUSH_INTERVAL_MS = 25;
+const CAPTURE_WAIT_MS = 2000;
+const KEEP = 64;
+
+const data = workerData as TransportWorkerData;
+const ring = viewRing(data.sab, data.capacity);
+const link = new CollectorLink(data.url, data.token, data.hello);
+const scratch = new Float64Array(data.capacity * DISPATCH_FIELDS);
+const captures: Capture[] = [];
+const pauses: PauseSpan[] = [];
+const pendingStalls: { note: StallNote; arrived: number }[] = [];
+let reportedDropped = 0;
+let flushing = false;
+
+const watchdog = data.recordingMainThread
+  ? new StallWatchdog(ring, data.stallThresholdMs, {
+      captured: (c) => {
+        keep(captures, c);
+        settleStalls(false);
+      },
+      paused: (p) => {
+        keep(pauses, p);
+        link.send({ t: 'paused', ts: p.start * 1000, dur: (p.end - p.start) * 1000 });
+        settleStalls(false);
+      },
+    })
+  : undefined;
+
+function keep<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > KEEP) list.shift();
+}
+
+function nowEpoch(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Sends the dispatches written since the last flush. */
+function flushDispatches(): void {
+  for (;;) {
+    const n = drainRing(ring, scratch);
+    if (n === 0) break;
+    link.sendBinary(encodeDispatchFrame(scratch, 0, n), n);
+  }
+  const dropped = Atomics.load(ring.control, C_DROPPED) + link.droppedRecords;
+  if (dropped !== reportedDropped) {
+    reportedDropped = dropped;
+    link.send({ t: 'dropped', count: dropped });
+  }
+}
+
+/** Emits the stalls whose stack has arrived (or can no longer arrive), joined with it. */
+function settleStalls(force: boolean): void {
+  const now = nowEpoch();
+  for (let i = 0; i < pendingStalls.length; ) {
+    const { note, arrived } = pendingStalls[i];
+    const start = data.origin + note.start;
+    const end = data.origin + note.end;
+    const capture = captures.find((c) => c.requestedAt >= start - 1 && c.requestedAt <= end + 1);
+    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS) {
+      i++;
+      continue;
+    }
+    pendingStalls.splice(i, 1);
+    const message = stallMessage(note, start, end, capture);
+    if (message) link.send(message);
+  }
+}
+
+/** The stall as sent, or undefined when a debugger pause accounts for it. */
+function stallMessage(note: StallNote, start: number, end: number, capture: Capture | undefined): StallMessage | undefined {
+  let paused = 0;
+  for (const p of pauses) paused += Math.max(0, Math.min(end, p.end) - Math.max(start, p.start));
+  if (end - start - paused < data.stallThresholdMs) return undefined;
+  const message: StallMessage = {
+    t: 'stall',
+    ts: start * 1000,
+    dur: (end - start) * 1000,
+    stack: capture?.stack ?? [],
+    captured: capture && capture.stack.length ? 'interrupt' : 'none',
+  };
+  if (note.asyncId) message.asyncId = note.asyncId;
+  if (note.resourceType) message.resourceType = note.resourceType;
+  return message;
+}
+
+function onMessage(m: ToTransport): void {
+  switch (m.t) {
+    case 'stallNote':
+      pendingStalls.push({ note: m, arrived: nowEpoch() });
+      settleStalls(false);
+      break;
+    case 'flush':
+      void exitFlush();
+      break;
+    case 'types':
+      link.addTypes(m.from, m.names);
+      break;
+    default:
+      link.send(m as AgentMessage);
+  }
+}
+
+/** At the program's exit: hand over everything, then release the waiting thread. */
+async function exitFlush(): Promise<void> {
+  if (flushing) return;
+  flushing = true;
+  watchdog?.stop();
+  try {
+    flushDispatches();
+    settleStalls(true);
+    link.send({ t: 'bye', ts: nowEpoch() * 1000 });
+    await link.drain(2500);
+  } catch {
+    // Release the program whatever happened.
+  }
+  Atomics.add(ring.control, C_FLUSH_ACK, 1);
+  Atomics.notify(ring.control, C_FLUSH_ACK);
+}
+
+parentPort?.on('message', (m: ToTransport) => {
+  try {
+    onMessage(m);
+  } catch {
+    // ignore malformed notes
+  }
+});
+
+const flushTimer = setInterval(() => {
+  try {
+    flushDispatches();
+    settleStalls(false);
+  } catch {
+    // keep going
+  }
+}, FLUSH_INTERVAL_MS);
+// This thread's own timers and socket stay ref'd: the program's side unrefs the whole worker,
+// so the worker lives as long as the program and never longer.
+void flushTimer;
+link.connect();

@@ -1,0 +1,42 @@
+/** Options of `loopscope record`. */
+export interface RecordArgs {
+  output: string | undefined;
+  stallThresholdMs: number;
+  failOnStallMs: number | undefined;
+  promises: boolean;
+  command: string[];
+}
+
+/** A command line that cannot be run; the message says what to fix. */
+export class UsageError extends Error {}
+
+/** Parses `record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] -- COMMAND [ARGS…]`. */
+export function parseRecordArgs(argv: readonly string[]): RecordArgs {
+  const args: RecordArgs = { output: undefined, stallThresholdMs: 50, failOnStallMs: undefined, promises: false, command: [] };
+  const number = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (value === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number of milliseconds`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.command = argv.slice(i + 1);
+      break;
+    }
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '-o' || flag === '--output') {
+      args.output = value();
+      if (!args.output) throw new UsageError(`${flag} needs a file name`);
+    } else if (flag === '--stall-threshold') args.stallThresholdMs = number(flag, value());
+    else if (flag === '--fail-on-stall') args.failOnStallMs = number(flag, value());
+    else if (flag === '--promises') args.promises = true;
+    else if (!a.startsWith('-')) {
+      args.command = argv.slice(i);
+      break;
+    } else throw new UsageError(`unknown option ${a}`);
+  }
+  if (args.command.length === 0) throw new UsageError('no command to record: loopscope record [options] -- COMMAND [ARGS…]');
+  return args;
+}

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { Collector } from '../collector/collector';
+import { agentEnvironment } from '../collector/agentEnv';
+import { writeRecording, serializeTrace } from '../collector/recording';
+import type { SessionStore } from '../collector/sessionStore';
+import { parseRecordArgs } from './recordArgs';
+import { formatSummary, rankStalls } from './stallSummary';
+
+/** How long to wait, after the command exits, for its processes' last data. */
+const SETTLE_MS = 3000;
+
+/** `loopscope record`: runs COMMAND with the agent in every Node process it starts; returns the exit code. */
+export async function runRecord(argv: readonly string[], agentPath: string): Promise<number> {
+  const args = parseRecordArgs(argv);
+  const collector = await Collector.start();
+  collector.on('warning', (w) => process.stderr.write(`loopscope: ${w}\n`));
+  const env = agentEnvironment(process.env, {
+    agentPath,
+    url: collector.url,
+    token: collector.token,
+    stallThresholdMs: args.stallThresholdMs,
+    promises: args.promises,
+  });
+  const [file, ...rest] = args.command;
+  const child = spawn(file, rest, {
+    env,
+    stdio: process.send ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit',
+  });
+  if (process.send) {
+    child.on('message', (m) => process.send?.(m));
+    process.on('message', (m) => child.send?.(m as never));
+  }
+  // The terminal sends Ctrl-C to the whole process group: let the command decide, and forward
+  // what only the recorder received.
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (signal !== 'SIGINT') child.kill(signal);
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, forward(s));
+
+  const [code, signal] = (await Promise.race([
+    once(child, 'exit'),
+    once(child, 'error').then(([error]) => {
+      process.stderr.write(`loopscope: cannot run ${file}: ${(error as Error).message}\n`);
+      return [127, null];
+    }),
+  ])) as [number | null, NodeJS.Signals | null];
+  await settle(collector.store, SETTLE_MS);
+  await collector.close();
+
+  const output = args.output ?? `loopscope-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const sessions = collector.store.list();
+  await writeTrace(output, writeRecording(sessions, { command: args.command, stallThresholdMs: args.stallThresholdMs }));
+  process.stderr.write(`${formatSummary(sessions, output, process.cwd())}\n`);
+
+  let exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 1) : 1);
+  if (args.failOnStallMs !== undefined) {
+    const worst = rankStalls(sessions, process.cwd()).find((r) => r.stall.dur / 1000 >= args.failOnStallMs!);
+    if (worst) {
+      process.stderr.write(`loopscope: FAIL: ${(worst.stall.dur / 1000).toFixed(1)} ms stall at ${worst.where} (limit ${args.failOnStallMs} ms)\n`);
+      if (exitCode === 0) exitCode = 1;
+    }
+  }
+  return exitCode;
+}
+
+/** Waits until every session has ended (its agent said goodbye or hung up), or the timeout. */
+async function settle(store: SessionStore, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && store.list().some((s) => s.live)) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function writeTrace(file: string, trace: ReturnType<typeof writeRecording>): Promise<void> {
+  const out = createWriteStream(path.resolve(file));
+  for (const part of serializeTrace(trace)) {
+    if (!out.write(part)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return (require('node:os').constants.signals as Record<string, number>)[signal];
+}
