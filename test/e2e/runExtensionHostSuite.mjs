@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 import { makeProfile, removeProfile, startCodeServer } from './codeServer.mjs';
 import { provisionVsCodeHost } from './provisionVsCodeHost.mjs';
 import { ARTIFACTS, launchBrowser, openWorkbench, screenshot } from './workbench.mjs';
@@ -35,7 +36,8 @@ export async function runExtensionHostSuite({ timeoutMs = 5 * 60_000 } = {}) {
       folder: workspace, payload,
       exposed: {
         codeAutomationLog: (type, args) => {
-          const line = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+          // The host forwards console calls unformatted (mocha's "%s" templates and their values).
+          const line = format(...(Array.isArray(args) ? args : [args]));
           process.stdout.write(`${type === 'error' ? '[ext-host error] ' : ''}${line}\n`);
         },
         codeAutomationExit: (code) => finish(Number(code)),

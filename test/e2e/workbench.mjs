@@ -132,10 +132,11 @@ export async function problems(page) {
 
 /** The active editor as the user sees it: tab title and the "Ln x, Col y" status bar item. */
 export async function activeEditor(page) {
-  const tab = await textOf(page, '.editor-group-container.active .tabs-container .tab.active .label-name', 200);
+  // The tab's accessible label holds the full file name (the visible label may split off the extension).
+  const tab = (await page.locator('.editor-group-container.active .tabs-container .tab.active').first().getAttribute('aria-label').catch(() => '')) ?? '';
   const pos = await textOf(page, '[id="status.editor.selection"]', 200);
   const m = /Ln (\d+), Col (\d+)/.exec(pos);
-  return { tab: tab.trim(), line: m ? Number(m[1]) : undefined, column: m ? Number(m[2]) : undefined, position: pos.trim() };
+  return { tab: tab.split(',')[0].trim(), line: m ? Number(m[1]) : undefined, column: m ? Number(m[2]) : undefined, position: pos.trim() };
 }
 
 export async function screenshot(page, name) {

@@ -40,8 +40,18 @@ export async function run(ctx) {
   const s = state.sessions.find((x) => x.id === ctx.sessionId);
   assert.ok(s.eventCount > 0, `dispatches recorded (eventCount ${s.eventCount})`);
 
-  // The status bar tells the user that stalls were seen.
-  await waitFor(async () => (await statusBarItems(page)).some((t) => /stall/i.test(t)),
-    { timeout: 15_000, what: 'a status bar item mentioning stalls' });
+  // The status bar shows the live loop figures, and turns to "stalling" while the app keeps blocking
+  // (it holds that state ~2 s after a stall, so keep the app blocking while polling).
+  await waitFor(async () => (await statusBarItems(page)).some((t) => /p99 [\d.]+/.test(t)),
+    { timeout: 15_000, what: 'the Loopscope status bar item with loop figures (p99 …)' });
+  let blocking = true;
+  const keepBlocking = (async () => { while (blocking) await get(app.port, '/hash'); })();
+  try {
+    await waitFor(async () => (await statusBarItems(page)).some((t) => /stalling/i.test(t)),
+      { timeout: 20_000, what: 'the status bar to say "stalling" while requests block the loop' });
+  } finally {
+    blocking = false;
+    await keepBlocking;
+  }
   ctx.stallCountAfterS1 = items.length;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { pidAlive } from '../fixtureApp.mjs';
 import { stallItems, timelineFrame } from '../timelinePage.mjs';
-import { runCommand, textOf, waitFor } from '../workbench.mjs';
+import { runCommand, statusBarItems, textOf, waitFor } from '../workbench.mjs';
 
 export const name = '5 stop the debug session: marked ended, data stays';
 
@@ -23,5 +23,7 @@ export async function run(ctx) {
   await waitFor(async () => /ended/i.test(await textOf(frame, '#session-status')),
     { timeout: 15_000, what: '#session-status to say "ended"' });
   const items = await stallItems(frame);
+  await waitFor(async () => (await statusBarItems(page)).some((t) => /ended/.test(t)),
+    { timeout: 10_000, what: 'the status bar item to say "ended"' });
   assert.ok(items.some((i) => i.text.includes(`server.js:${lines.hash}`)), 'the crypto stall is still listed');
 }

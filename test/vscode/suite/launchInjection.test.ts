@@ -29,14 +29,22 @@ async function launchProbe(name: string, extra: Record<string, unknown>, env: Re
   return JSON.parse(text) as Probe;
 }
 
+/** Debug sessions started and not yet terminated (parent and js-debug's child sessions). */
+const live = new Map<string, vscode.DebugSession>();
+const tracking = [
+  vscode.debug.onDidStartDebugSession((s) => live.set(s.id, s)),
+  vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id)),
+];
+
 async function stopAll(): Promise<void> {
-  await vscode.debug.stopDebugging();
-  await waitUntil(() => vscode.debug.activeDebugSession === undefined, 'debug sessions to end', 15_000);
+  for (const s of [...live.values()].filter((x) => !x.parentSession)) await vscode.debug.stopDebugging(s);
+  await waitUntil(() => live.size === 0 || undefined, `debug sessions to end (${[...live.values()].map((s) => s.name).join(', ')})`, 20_000);
 }
 
 suite('launch configuration injection', () => {
   suiteSetup(async () => { await vscode.extensions.getExtension(EXTENSION_ID)?.activate(); });
   teardown(stopAll);
+  suiteTeardown(() => tracking.forEach((d) => d.dispose()));
 
   test('a plain type:node launch gets the agent via NODE_OPTIONS and connects', async () => {
     const probe = await launchProbe('inject', {});
