@@ -105,7 +105,6 @@ export class TimelineRenderer {
     const font = `${Math.round(11 * dpr)}px ${theme.font}`;
     const t0 = vp.start;
     const xOf = (t: number): number => x0 + (t - t0) / pxUs;
-    const threshold = (track.session.stallThresholdMs ?? 50) * 1000;
 
     // Paused intervals behind everything: the thread was stopped by a debugger, not busy.
     ctx.save();
@@ -131,7 +130,7 @@ export class TimelineRenderer {
       const h = Math.round(row.h * dpr);
       const g: GraphTarget = { ctx, x0, width: tw, y, h, t0, pxUs };
       if (row.kind === 'header') {
-        this.drawHeader(st, track, x0, y, h, font);
+        this.drawHeader(st, track, y, h, font);
       } else if (row.kind === 'lane' && row.lane) {
         const lane = row.lane;
         this.frame.t0 = t0;
@@ -151,7 +150,7 @@ export class TimelineRenderer {
         this.label(LANE_LABELS[lane.kind], y, h, font);
       } else if (row.kind === 'delay') {
         const top = drawDelay(g, track.loop, theme, dpr);
-        this.label(`Loop delay (≤${Math.round(top)} ms)`, y, h, font);
+        this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
       } else if (row.kind === 'utilization') {
         drawUtilization(g, track.loop, theme);
         this.label('Utilisation', y, h, font);
@@ -180,20 +179,26 @@ export class TimelineRenderer {
         ctx.strokeRect(xa, bandTop, w, bandBottom - bandTop);
       }
       if (w > 44 * dpr) {
+        // The label sits in the header row, on its own background, so it never covers slice labels.
         ctx.font = `bold ${font}`;
+        const text = fitText(ctx, `stall ${formatDuration(stall.dur)}`, w - 6 * dpr);
+        const textW = ctx.measureText(text).width;
+        const ty = bandTop + 1 * dpr;
+        const th = Math.round(METRICS.header * dpr) - 7 * dpr;
+        ctx.fillStyle = theme.background;
+        ctx.fillRect(xa, ty, textW + 6 * dpr, th);
         ctx.fillStyle = theme.stall;
-        ctx.textBaseline = 'top';
-        ctx.fillText(fitText(ctx, `stall ${formatDuration(stall.dur)}`, w - 6 * dpr), xa + 3 * dpr, lanesTop + 2 * dpr);
+        ctx.textBaseline = 'middle';
+        ctx.fillText(text, xa + 3 * dpr, ty + th / 2);
       }
     }
-    void threshold;
 
     this.drawSliceOutlines(st, band, xOf, dpr);
     ctx.fillStyle = theme.border;
     ctx.fillRect(0, bandBottom, this.canvas.width, Math.max(1, Math.round(dpr)));
   }
 
-  private drawHeader(st: RenderState, track: Track, x0: number, y: number, h: number, font: string): void {
+  private drawHeader(st: RenderState, track: Track, y: number, h: number, font: string): void {
     const { ctx, dpr } = this;
     const { theme } = st;
     const status = track.session.live ? 'live' : 'ended';
@@ -207,7 +212,6 @@ export class TimelineRenderer {
     ctx.fillStyle = theme.muted;
     const info = ` — ${status} · ${track.sliceCount.toLocaleString('en-US')} callbacks · ${track.stalls.length} stalls`;
     ctx.fillText(info, Math.min(4 * dpr + tw, this.canvas.width * 0.6), y + h / 2 - 2 * dpr);
-    void x0;
   }
 
   private drawSliceOutlines(st: RenderState, band: TrackBand, xOf: (t: number) => number, dpr: number): void {

@@ -132,6 +132,7 @@ export function renderTimelineHtml(o: TimelinePageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(timelineCsp(o))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Loopscope timeline</title>
+<link rel="icon" href="data:,">
 <style nonce="${nonce}">${styles}</style>
 ${o.styleUri ? `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">` : ''}
 </head>
