@@ -6,7 +6,7 @@ import { frame, stall, threadInfo } from './testFixtures';
 describe('SessionsModel', () => {
   it('derives flags from live and recorded sessions, and clears them', () => {
     const store = new SessionStore();
-    const model = new SessionsModel(store, [], 1);
+    const model = new SessionsModel(store, 1);
     const live = store.open(threadInfo());
     live.stalls.push(stall(1e6, 100_000, [frame('file:///w/a.js', 3)]));
     const recorded = new SessionStore().open(threadInfo({ pid: 200 }));
@@ -21,7 +21,7 @@ describe('SessionsModel', () => {
   it('drops stalls while a debugger holds the thread, and emits one throttled change', async () => {
     vi.useFakeTimers();
     const store = new SessionStore();
-    const model = new SessionsModel(store, [], 100);
+    const model = new SessionsModel(store, 100);
     const changed = vi.fn();
     model.on('changed', changed);
     const s = store.open(threadInfo({ pid: 7 }));

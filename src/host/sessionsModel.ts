@@ -28,7 +28,7 @@ export class SessionsModel extends EventEmitter<SessionsModelEvents> {
   private cache: { counted: CountedStalls[]; flags: LineFlag[] } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly store: SessionStore, private readonly agentPaths: readonly string[], private readonly throttleMs = 250) {
+  constructor(readonly store: SessionStore, private readonly throttleMs = 250) {
     super();
     const onStore = () => this.invalidate();
     for (const e of ['added', 'updated', 'ended', 'cleared'] as const) store.on(e, onStore);
@@ -101,7 +101,7 @@ export class SessionsModel extends EventEmitter<SessionsModelEvents> {
   private derived() {
     if (!this.cache) {
       const counted = countedStalls(this.sessions(), (s) => this.pausesFor(s));
-      const flags = aggregateStallFlags(counted.map((c) => ({ sessionId: c.session.id, stalls: c.stalls })), this.agentPaths);
+      const flags = aggregateStallFlags(counted.map((c) => ({ sessionId: c.session.id, stalls: c.stalls })));
       this.cache = { counted, flags };
     }
     return this.cache;

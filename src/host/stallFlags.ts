@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Stall, StackFrame } from '../collector/model';
+import { isLibraryFrame } from '../collector/userFrame';
 
 /** A line of user code that blocked the event loop, with every stall charged to it. */
 export interface LineFlag {
@@ -29,7 +30,7 @@ export interface SessionStalls {
 }
 
 /** The absolute path of a frame's script, or undefined when it is not a file on disk (node:, eval, http…). */
-export function framePath(url: string): string | undefined {
+export function filePathOf(url: string): string | undefined {
   if (url.startsWith('file://')) {
     try {
       return fileURLToPath(url);
@@ -41,27 +42,19 @@ export function framePath(url: string): string | undefined {
   return undefined;
 }
 
-/** True for frames of the user's own code: on disk, not Node's internals, not a dependency, not the agent. */
-export function isUserFrame(frame: StackFrame, agentPaths: readonly string[] = []): boolean {
-  const path = framePath(frame.url);
-  if (!path) return false;
-  if (/[\\/]node_modules[\\/]/.test(path)) return false;
-  return !agentPaths.includes(path);
-}
-
-/** The top frame of a stack that is user code. */
-export function blockingFrame(stack: readonly StackFrame[], agentPaths: readonly string[] = []): StackFrame | undefined {
-  return stack.find((f) => isUserFrame(f, agentPaths));
+/** The top frame of a stack that is user code on disk (not Node's internals, a dependency or the agent): the line to flag. */
+export function blockingFrame(stack: readonly StackFrame[]): StackFrame | undefined {
+  return stack.find((f) => !isLibraryFrame(f) && filePathOf(f.url) !== undefined);
 }
 
 /** Sums stalls up into one flag per blocking line, worst (longest) first. */
-export function aggregateStallFlags(sessions: readonly SessionStalls[], agentPaths: readonly string[] = []): LineFlag[] {
+export function aggregateStallFlags(sessions: readonly SessionStalls[]): LineFlag[] {
   const byLine = new Map<string, LineFlag>();
   for (const { sessionId, stalls } of sessions) {
     for (const stall of stalls) {
-      const frame = blockingFrame(stall.stack, agentPaths);
+      const frame = blockingFrame(stall.stack);
       if (!frame) continue;
-      const path = framePath(frame.url)!;
+      const path = filePathOf(frame.url)!;
       const key = `${path}\n${frame.lineNumber}`;
       const flag = byLine.get(key);
       if (!flag) {
@@ -95,5 +88,5 @@ export function flagMessage(flag: Pick<LineFlag, 'count' | 'maxDur'>): string {
 
 /** One line per frame, `functionName (file:line:column)`, for hovers and tooltips. */
 export function formatStack(stack: readonly StackFrame[]): string[] {
-  return stack.map((f) => `${f.functionName || '(anonymous)'} (${framePath(f.url) ?? f.url}:${f.lineNumber}:${f.columnNumber})`);
+  return stack.map((f) => `${f.functionName || '(anonymous)'} (${filePathOf(f.url) ?? f.url}:${f.lineNumber}:${f.columnNumber})`);
 }

@@ -1,5 +1,6 @@
 /** The JSON snapshot `loopscope.getState` returns (docs/CONTRACTS.md), for tests that drive a real VS Code. */
 import type { LineFlag } from './stallFlags';
+import { firstUserFrame } from '../collector/userFrame';
 import { blockingFrame, flagMessage } from './stallFlags';
 import type { CountedStalls } from './sessionStalls';
 import type { PauseRecord } from './pauseRegistry';
@@ -52,7 +53,6 @@ export interface SnapshotInput {
   terminalReporting: boolean;
   timelineOpen: boolean;
   recording: string | undefined;
-  agentPaths: readonly string[];
 }
 
 /** Builds the JSON-serialisable snapshot. */
@@ -70,7 +70,7 @@ export function stateSnapshot(input: SnapshotInput): StateSnapshot {
       droppedByStore: session.droppedByStore,
       endReason: session.endReason,
       stalls: stalls.map((s) => {
-        const frame = blockingFrame(s.stack, input.agentPaths) ?? s.stack[0];
+        const frame = blockingFrame(s.stack) ?? firstUserFrame(s.stack) ?? s.stack[0];
         return { url: frame?.url ?? '', lineNumber: frame?.lineNumber ?? 0, dur: s.dur, durMs: s.dur / 1000 };
       }),
       stallsDroppedWhilePaused: droppedWhilePaused,

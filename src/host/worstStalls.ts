@@ -1,7 +1,7 @@
 /** The longest stalls across sessions, as quick-pick entries that know where to open. */
 import type { Stall } from '../collector/model';
 import type { CountedStalls } from './sessionStalls';
-import { blockingFrame, formatMs, framePath } from './stallFlags';
+import { blockingFrame, formatMs, filePathOf } from './stallFlags';
 
 /** One entry of "Loopscope: Show Worst Stalls". */
 export interface WorstStall {
@@ -17,12 +17,12 @@ export interface WorstStall {
 }
 
 /** The `limit` longest stalls, longest first. */
-export function worstStalls(counted: readonly CountedStalls[], limit = 50, agentPaths: readonly string[] = []): WorstStall[] {
+export function worstStalls(counted: readonly CountedStalls[], limit = 50): WorstStall[] {
   const all = counted.flatMap(({ session, stalls }) => stalls.map((stall) => ({ session, stall })));
   all.sort((a, b) => b.stall.dur - a.stall.dur);
   return all.slice(0, limit).map(({ session, stall }) => {
-    const frame = blockingFrame(stall.stack, agentPaths);
-    const path = frame ? framePath(frame.url) : undefined;
+    const frame = blockingFrame(stall.stack);
+    const path = frame ? filePathOf(frame.url) : undefined;
     const where = frame && path ? `${path.split(/[\\/]/).pop()}:${frame.lineNumber}` : 'no user frame';
     const fn = frame?.functionName || stall.stack[0]?.functionName || '(anonymous)';
     return {

@@ -21,7 +21,6 @@ export class LoopscopeExtension implements vscode.Disposable {
   private readonly disposables = new DisposableList();
   private settings: Settings = readSettings();
   private readonly log = vscode.window.createOutputChannel('Loopscope', { log: true });
-  private readonly agentPaths: string[];
   private readonly model: SessionsModel;
   private readonly collector: CollectorHost;
   private readonly debugSessions: DebugSessions;
@@ -34,8 +33,7 @@ export class LoopscopeExtension implements vscode.Disposable {
     const d = this.disposables;
     d.add(this.log);
     const agentPath = context.asAbsolutePath('dist/agent.js');
-    this.agentPaths = [agentPath];
-    this.model = new SessionsModel(new SessionStore(this.settings.storeLimits), this.agentPaths);
+    this.model = new SessionsModel(new SessionStore(this.settings.storeLimits));
     d.add(this.model);
     this.collector = d.add(new CollectorHost(this.model, agentPath, () => this.settings));
     this.debugSessions = d.add(new DebugSessions(this.model));
@@ -68,7 +66,6 @@ export class LoopscopeExtension implements vscode.Disposable {
       terminalReporting: this.terminal.isEnabled,
       timelineOpen: TimelinePanel.open !== undefined,
       recording: this.model.recordingName,
-      agentPaths: this.agentPaths,
     });
   }
 
@@ -82,7 +79,7 @@ export class LoopscopeExtension implements vscode.Disposable {
     });
     reg('loopscope.openRecording', (uri) => openRecording(uri, this.timelineDeps));
     reg('loopscope.saveRecording', () => this.save());
-    reg('loopscope.showWorstStalls', () => showWorstStalls(this.model, this.agentPaths));
+    reg('loopscope.showWorstStalls', () => showWorstStalls(this.model));
     reg('loopscope.clearSessions', () => {
       this.model.clear();
       this.announcedFirstProcess = false;

@@ -1,7 +1,8 @@
 /** Opening a `loopscope record` trace in the timeline, and saving the live sessions to one. */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { readRecording, writeRecording } from '../collector/recording';
+import { importRecording, writeRecording } from '../collector/recording';
+import { SessionStore, type Session } from '../collector/sessionStore';
 import type { SessionsModel } from '../host/sessionsModel';
 import { TimelinePanel, type TimelineDeps } from './timelinePanel';
 
@@ -14,10 +15,11 @@ export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<b
   if (!file) return false;
   const name = path.basename(file.fsPath || file.path);
   let text: string;
-  let sessions;
+  let sessions: Session[];
   try {
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-    sessions = readRecording(text);
+    // A store of its own: a recording never mixes with (or evicts) live data.
+    sessions = importRecording(new SessionStore({ maxEvents: Number.MAX_SAFE_INTEGER, maxAgeMs: Number.MAX_SAFE_INTEGER }), text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Cannot open recording ${file.toString()}: ${message}`);

@@ -6,8 +6,8 @@ import { TimelinePanel } from './timelinePanel';
 import { openSource } from './timelinePanel';
 
 /** Shows the pick and opens the chosen stall's line (and selects it in an open timeline). */
-export async function showWorstStalls(model: SessionsModel, agentPaths: readonly string[]): Promise<void> {
-  const items = worstStalls(model.counted(), 50, agentPaths);
+export async function showWorstStalls(model: SessionsModel): Promise<void> {
+  const items = worstStalls(model.counted());
   if (items.length === 0) {
     void vscode.window.showInformationMessage('Loopscope: no stalls recorded.');
     return;
