@@ -5,7 +5,7 @@
  * arrives after its inner ones) cost only locality, never correctness; a slice wider than a
  * pixel is never merged into an aggregate, so long slices are always drawn.
  */
-import type { SliceColumns } from './sliceColumns';
+import { CHUNK_MASK, type SliceColumns } from './sliceColumns';
 
 const BITS = 3;
 const FANOUT = 1 << BITS;
@@ -93,10 +93,13 @@ export class LodPyramid {
     let busy = 0;
     let maxDur = 0;
     if (l === 0) {
-      const s = this.slices;
-      for (let i = start; i < end; i++) {
-        const ts = s.ts(i);
-        const dur = s.dur(i);
+      // A node's 8 slices never straddle chunks (chunk sizes are multiples of 8): read the arrays directly.
+      const chunk = this.slices.chunkOf(start);
+      const tsCol = chunk.ts;
+      const durCol = chunk.dur;
+      for (let i = start & CHUNK_MASK, e = i + (end - start); i < e; i++) {
+        const ts = tsCol[i];
+        const dur = durCol[i];
         if (ts < minTs) minTs = ts;
         if (ts + dur > maxEnd) maxEnd = ts + dur;
         busy += dur;
@@ -165,11 +168,13 @@ export class LodPyramid {
     }
     const start = j << BITS;
     if (l === 0) {
-      const s = this.slices;
+      const chunk = this.slices.chunkOf(start);
+      const tsCol = chunk.ts;
+      const durCol = chunk.dur;
       const end = Math.min(start + FANOUT, this.built);
       for (let i = start; i < end; i++) {
-        const ts = s.ts(i);
-        const dur = s.dur(i);
+        const ts = tsCol[i & CHUNK_MASK];
+        const dur = durCol[i & CHUNK_MASK];
         if (ts + dur < t0 || ts > t1 || dur < minDur) continue;
         if (dur >= px) {
           frame.wide.push(i);

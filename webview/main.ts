@@ -12,6 +12,7 @@ import { attachInput } from './timelineInput';
 export interface PageHooks {
   receive(msg: ToWebview): void;
   whenDrawn(): Promise<void>;
+  drawNow(): void;
   stats(): AppStats;
   frameTimes: number[];
   zoomAt(factor: number, x: number): void;
@@ -69,6 +70,7 @@ function start(): void {
   window.loopscope = {
     receive: (msg) => a.receive(msg),
     whenDrawn: () => a.whenDrawn(),
+    drawNow: () => a.drawNow(),
     stats: () => a.stats(),
     frameTimes: a.frameTimes,
     zoomAt: (f, x) => a.zoomAt(f, x),

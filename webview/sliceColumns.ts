@@ -6,9 +6,11 @@
 /** Slices per chunk (a power of two so an index splits with a shift and a mask). */
 export const CHUNK_BITS = 16;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK_SIZE - 1;
+/** Mask of the offset of a slice within its chunk. */
+export const CHUNK_MASK = CHUNK_SIZE - 1;
 
-interface Chunk {
+/** One fixed-size block of columns; slice `i` lives in chunk `i >>> CHUNK_BITS` at `i & CHUNK_MASK`. */
+export interface Chunk {
   ts: Float64Array;
   dur: Float64Array;
   asyncId: Float64Array;
@@ -47,6 +49,41 @@ export class SliceColumns {
     chunk.typeId[o] = typeId;
     this.length = i + 1;
     return i;
+  }
+
+  /**
+   * Appends the rows `i` of the given columns where `laneOf[i] === lane`, mapping session type ids
+   * through `typeMap`. One call per lane and message keeps doubles unboxed (no call per slice).
+   */
+  appendWhere(
+    laneOf: Uint8Array, lane: number, count: number,
+    ts: Float64Array, dur: Float64Array, asyncId: Float64Array, trigger: Float64Array, typeId: Uint16Array, typeMap: Int32Array,
+  ): void {
+    let n = this.length;
+    let chunk: Chunk | undefined;
+    let o = 0;
+    for (let i = 0; i < count; i++) {
+      if (laneOf[i] !== lane) continue;
+      if (!chunk || o === CHUNK_SIZE) {
+        const c = n >>> CHUNK_BITS;
+        if (c === this.chunks.length) this.chunks.push(newChunk());
+        chunk = this.chunks[c];
+        o = n & CHUNK_MASK;
+      }
+      chunk.ts[o] = ts[i];
+      chunk.dur[o] = dur[i];
+      chunk.asyncId[o] = asyncId[i];
+      chunk.triggerAsyncId[o] = trigger[i];
+      chunk.typeId[o] = typeMap[typeId[i]];
+      o++;
+      n++;
+    }
+    this.length = n;
+  }
+
+  /** The chunk holding slice `i` (hot loops read its arrays directly). */
+  chunkOf(i: number): Chunk {
+    return this.chunks[i >>> CHUNK_BITS];
   }
 
   /** Start (epoch µs) of slice `i`. */

@@ -151,14 +151,30 @@ export class TimelineModel {
   private appendDispatches(
     track: Track, count: number, typeId: Uint16Array, asyncId: Float64Array, trigger: Float64Array, ts: Float64Array, dur: Float64Array,
   ): void {
-    // Resolve each session type to its lane once, not once per slice.
-    const laneOfType: Lane[] = track.typeMap.map((pageType) => this.lane(track, laneOf(this.typeNames[pageType])));
+    // Resolve each session type to its lane once, then copy lane by lane (see SliceColumns.appendWhere).
+    const unknown = this.typeId('unknown');
+    const lanes: Lane[] = [];
+    const laneIndexOfType = track.typeMap.map((pageType) => {
+      const lane = this.lane(track, laneOf(this.typeNames[pageType]));
+      if (!lanes.includes(lane)) lanes.push(lane);
+      return lanes.indexOf(lane);
+    });
+    const typeMap = Int32Array.from(track.typeMap);
+    const laneOfSlice = new Uint8Array(count);
+    let strays = false;
     for (let i = 0; i < count; i++) {
-      const t = typeId[i];
-      const lane = laneOfType[t] ?? this.lane(track, 'other');
-      lane.slices.push(ts[i], dur[i], asyncId[i], trigger[i], track.typeMap[t] ?? this.typeId('unknown'));
-      this.dirtyLanes.add(lane);
+      const l = laneIndexOfType[typeId[i]];
+      if (l === undefined) strays = true;
+      laneOfSlice[i] = l ?? 255;
     }
+    lanes.forEach((lane, l) => lane.slices.appendWhere(laneOfSlice, l, count, ts, dur, asyncId, trigger, typeId, typeMap));
+    if (strays) {
+      // Type ids outside the session's table (a malformed host message) still show, as 'unknown'.
+      const other = this.lane(track, 'other');
+      other.slices.appendWhere(laneOfSlice, 255, count, ts, dur, asyncId, trigger, new Uint16Array(count), Int32Array.of(unknown));
+      lanes.push(other);
+    }
+    for (const lane of lanes) this.dirtyLanes.add(lane);
     track.sliceCount += count;
   }
 
