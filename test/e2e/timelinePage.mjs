@@ -10,7 +10,7 @@ export function timelineFrame(page, { fileHint, timeout = 30_000 } = {}) {
 /** Every `.stall-item` as the user sees it, with its data attributes. */
 export async function stallItems(frame) {
   return frame.$$eval('.stall-item', (els) => els.map((e) => ({
-    text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    text: (e.innerText ?? '').replace(/\s+/g, ' ').trim(),
     url: e.getAttribute('data-url') ?? '',
     line: Number(e.getAttribute('data-line')),
   })));
@@ -18,7 +18,7 @@ export async function stallItems(frame) {
 
 export async function stackFrames(frame) {
   return frame.$$eval('#details .stack-frame', (els) => els.map((e) => ({
-    text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    text: (e.innerText ?? '').replace(/\s+/g, ' ').trim(),
     url: e.getAttribute('data-url') ?? '',
     line: Number(e.getAttribute('data-line')),
     column: Number(e.getAttribute('data-column')),

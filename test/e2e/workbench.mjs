@@ -122,10 +122,10 @@ export async function statusBarItems(page) {
 
 /** Rows of the Problems panel (opens it first); each row's visible text and accessible label. */
 export async function problems(page) {
-  await runCommand(page, 'View: Focus Problems (Problems)').catch(() => runCommand(page, 'Problems: Focus on Problems View'));
+  await runCommand(page, 'Problems: Focus on Problems View');
   await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10_000 });
   return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => ({
-    text: (r.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    text: (r.innerText ?? '').replace(/\s+/g, ' ').trim(),
     label: r.getAttribute('aria-label') ?? '',
   })));
 }

@@ -68,7 +68,7 @@ export async function run(ctx) {
   assert.equal(await response, '30', 'the /pause request completed after continue');
   const pausedMs = Date.now() - pausedAt;
   // Remove the breakpoint so later scenarios run undisturbed.
-  await runCommand(page, 'Debug: Remove All Breakpoints');
+  await runCommand(page, 'Remove All Breakpoints');
 
   // The extension has seen the pause end (recorded interval) and the loop has turned since.
   await get(app.port, '/');
@@ -78,15 +78,17 @@ export async function run(ctx) {
   }, { timeout: 15_000, what: 'getState.pausedIntervals to record the breakpoint pause' });
   ctx.log(`paused ~${pausedMs} ms; pausedIntervals: ${JSON.stringify(state.pausedIntervals).slice(0, 300)}`);
   const after = state.sessions.find((s) => s.id === ctx.sessionId);
-  const long = after.stalls.filter((s) => s.dur >= (PAUSE_MS - 500) * 1000);
-  assert.deepEqual(long, [], 'no stall as long as the pause in getState');
-  assert.equal(after.stalls.length, before.stalls.length, 'no new stall in getState');
+  const known = before.stalls.map((s) => JSON.stringify(s));
+  const added = after.stalls.filter((s) => { const i = known.indexOf(JSON.stringify(s)); if (i >= 0) known.splice(i, 1); return i < 0; });
+  ctx.log(`stalls added during the pause: ${JSON.stringify(added)}; stallsDroppedWhilePaused ${after.stallsDroppedWhilePaused}`);
+  // Stalls that appeared between the settled snapshot and now can only come from the paused time.
+  assert.deepEqual(added, [], `no stall reported for the ${pausedMs} ms the debugger held the thread (stallsDroppedWhilePaused ${after.stallsDroppedWhilePaused})`);
   assert.ok(!after.stalls.some((s) => s.lineNumber === lines.breakpoint), 'no stall at the breakpoint line');
 
   const itemsAfter = await stallItems(frame);
-  // The page may still be catching up with earlier stalls, so it is checked for what a paused-time
-  // stall would look like (at the breakpoint, as long as the pause) rather than by count.
-  ctx.log(`stall items before/after the pause: ${itemsBefore.length}/${itemsAfter.length}`);
-  assert.ok(!itemsAfter.some((i) => i.line === lines.breakpoint), 'no stall item at the breakpoint line');
-  assert.ok(!itemsAfter.some((i) => (shownMs(i.text) ?? 0) >= PAUSE_MS - 500), `no stall item as long as the pause: ${JSON.stringify(itemsAfter.map((i) => i.text))}`);
+  const shown = itemsBefore.map((i) => i.text);
+  const newItems = itemsAfter.filter((i) => { const k = shown.indexOf(i.text); if (k >= 0) shown.splice(k, 1); return k < 0; });
+  ctx.log(`stall items before/after the pause: ${itemsBefore.length}/${itemsAfter.length}; new: ${JSON.stringify(newItems.map((i) => i.text))}`);
+  assert.ok(!newItems.some((i) => i.line === lines.breakpoint), 'no stall item at the breakpoint line');
+  assert.ok(!newItems.some((i) => (shownMs(i.text) ?? 0) >= PAUSE_MS - 500), `no new stall item as long as the pause: ${JSON.stringify(newItems.map((i) => i.text))}`);
 }

@@ -21,12 +21,19 @@ export async function run(ctx) {
   const line = markerLine(workspace, 'oneShot.js', 'e2e:oneshot');
 
   await runCommand(page, titles['loopscope.openRecording'] ?? 'Loopscope: Open Recording…');
-  // code-server's file dialog is a quick input holding a path: replace it with the file's path.
+  // code-server's file dialog is a quick input holding a folder path that it fills in (and may reset)
+  // while it lists the folder: wait for the listing, then type the file's path and accept; if the
+  // dialog is still open afterwards (its reset won the race), do it again.
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(file);
-  await waitFor(async () => (await input.inputValue()) === file, { what: 'the dialog input to hold the path' });
-  await page.keyboard.press('Enter');
+  await waitFor(async () => {
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await waitFor(async () => (await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).some((t) => t.includes('oneShot.trace.json')),
+      { timeout: 10_000, what: 'the open dialog to list the workspace folder' });
+    await input.fill(file);
+    await waitFor(async () => (await input.inputValue()) === file, { timeout: 5_000, what: 'the dialog input to hold the path' });
+    await page.keyboard.press('Enter');
+    return waitFor(async () => !(await input.isVisible()), { timeout: 3_000, what: 'the open dialog to close' }).then(() => true, () => false);
+  }, { timeout: 40_000, interval: 100, what: `the open dialog to accept ${file}` });
 
   const frame = await timelineFrame(page, { fileHint: 'oneShot.js', timeout: 30_000 });
   const items = await stallItems(frame);

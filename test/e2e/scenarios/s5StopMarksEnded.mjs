@@ -25,5 +25,5 @@ export async function run(ctx) {
   const items = await stallItems(frame);
   await waitFor(async () => (await statusBarItems(page)).some((t) => /ended/.test(t)),
     { timeout: 10_000, what: 'the status bar item to say "ended"' });
-  assert.ok(items.some((i) => i.text.includes(`server.js:${lines.hash}`)), 'the crypto stall is still listed');
+  assert.ok(items.some((i) => i.text.includes(`server.js:${lines.timer}`)), `the timer's stall (server.js:${lines.timer}) is still listed`);
 }
