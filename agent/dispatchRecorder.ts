@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE } from './protocol';
 import { C_DROPPED, C_WRITE, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { enableWithoutPromiseHooks } from './promiseHookGuard';
+import { createRunQueueClock } from './runQueueClock';
 
 /** A loop turn, or a callback, that held the loop for at least the threshold; its stack is joined later. */
 export interface StallCandidate {
@@ -90,29 +91,33 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const slowCallbacks = new WeakSet<object>();
   let slowSeen = false;
 
-  let lastEvent = now(); // last time the loop showed life: a hook or the agent's beat
+  // Last time the loop showed life (a hook or the agent's beat). Infinity until the loop runs:
+  // evaluating the main module before the first turn is start-up, not a stall.
+  let lastEvent = Infinity;
   let inHook = false; // re-entry guard: the agent's own work inside a hook is never recorded
 
   const heartbeat = (t: number) => {
     clock[H_HEARTBEAT] = origin + t;
   };
 
-  // A gap between two signs of life that the loop did not spend idle is a stall outside any callback.
+  // A gap between two signs of life that the loop did not spend idle is a stall outside any
+  // callback (microtasks after one, such as await continuations). libuv's idle counter is read
+  // at each sign of life at depth 0 (about 55 ns) so that the idle part of the gap is exact.
+  const timing = performance.nodeTiming;
+  // A turn held mostly by the machine (the thread runnable but given no CPU) is not the code
+  // blocking: at least half the threshold must be the thread's own time, on CPU or in a syscall.
+  // Only a turn made almost entirely of waiting (a preempted, quiet program) is dropped; a busy
+  // loop on a loaded machine still gets some CPU and stays a stall.
+  const runQueueWait = createRunQueueClock();
+  let waitAtBeat = runQueueWait?.() ?? 0;
+  const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtBeat : 0) >= threshold / 2;
+  let idleAtLastEvent = timing.idleTime;
   const gapStall = (t: number) => {
     const gap = t - lastEvent;
     if (gap >= threshold) {
-      const busy = gap - idleSince(lastEvent);
-      if (busy >= threshold) sink.stall({ start: t - busy, end: t, asyncId: 0, resourceType: '' });
+      const busy = gap - (timing.idleTime - idleAtLastEvent);
+      if (busy >= threshold && heldByCode(busy)) sink.stall({ start: lastEvent, end: lastEvent + busy, asyncId: 0, resourceType: '' });
     }
-  };
-
-  // Idle time reported by libuv since `from`, measured against the agent's last beat.
-  let eluAtBeat = performance.eventLoopUtilization();
-  let beatTime = lastEvent;
-  const idleSince = (from: number): number => {
-    if (from < beatTime) return 0;
-    const elu = performance.eventLoopUtilization(eluAtBeat);
-    return Math.min(elu.idle, now() - from);
   };
 
   const init = (asyncId: number, type: string, triggerAsyncId: number, resource: object) => {
@@ -178,6 +183,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
           break;
         }
       }
+      if (depth === 0) idleAtLastEvent = timing.idleTime;
       lastEvent = t;
       heartbeat(t);
     } catch {
@@ -200,7 +206,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       records[base + F_DUR] = dur * 1000;
       Atomics.store(control, C_WRITE, (write + 1) | 0);
     }
-    if (dur >= threshold) {
+    if (dur >= threshold && heldByCode(dur)) {
       const resource = asyncHooks.executionAsyncResource();
       sink.stall({ start, end: t, asyncId: stackAsyncId[d], resourceType: typeNames[stackType[d]] ?? '' });
       const cb = callbackOf(resource);
@@ -213,7 +219,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const hook = asyncHooks.createHook({ init, before, after });
   const promisesSkipped = options.promises ? (hook.enable(), false) : enableWithoutPromiseHooks(hook, options.selfFile);
-  heartbeat(lastEvent);
+  heartbeat(now());
 
   return {
     promisesSkipped,
@@ -222,8 +228,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       const t = now();
       if (depth === 0) gapStall(t);
       lastEvent = t;
-      beatTime = t;
-      eluAtBeat = performance.eventLoopUtilization();
+      idleAtLastEvent = timing.idleTime;
+      if (runQueueWait) waitAtBeat = runQueueWait();
       heartbeat(t);
     },
     markAgentCallback: () => {

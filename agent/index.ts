@@ -7,7 +7,7 @@ import { isMainThread, threadId, Worker, workerData } from 'node:worker_threads'
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { readAgentConfig, type ResolvedConfig } from './config';
-import { createRing, C_FLUSH_ACK, C_INSPECTOR } from './sharedRing';
+import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
@@ -16,6 +16,8 @@ import type { ToTransport, TransportWorkerData } from './agentMessages';
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
 const EXIT_FLUSH_TIMEOUT_MS = 3000;
+/** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
+const WATCHDOG_START_TIMEOUT_MS = 300;
 
 function main(): void {
   const g = globalThis as Record<symbol, unknown>;
@@ -106,6 +108,9 @@ function start(config: ResolvedConfig): void {
       gc: (ts, dur, kind) => post({ t: 'gc', ts, dur, kind }),
     },
   });
+
+  // Bounded: if the worker is slow to boot the program starts anyway and only early stacks are missed.
+  Atomics.wait(ring.control, C_READY, 0, WATCHDOG_START_TIMEOUT_MS);
 
   process.on('exit', () => {
     try {

@@ -6,6 +6,7 @@ export const C_READ = 1; // records consumed by the worker
 export const C_DROPPED = 2; // records dropped because the ring was full
 export const C_FLUSH_ACK = 3; // worker bumps this after an exit flush
 export const C_INSPECTOR = 4; // 1 while an inspector server is open (a debugger may pause the thread)
+export const C_READY = 5; // the worker sets 1 once its watchdog runs
 export const CONTROL_INTS = 8;
 
 /** Float64 control slots. */

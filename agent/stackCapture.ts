@@ -11,10 +11,22 @@ export const CAPTURE_EXPRESSION = `(() => {
   const prepare = Error.prepareStackTrace, limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   Error.prepareStackTrace = (_e, sites) => sites.map((s) => [s.getFunctionName() || '', s.getFileName() || '', s.getLineNumber() || 0, s.getColumnNumber() || 0]);
-  try { return new Error().stack; } finally { Error.prepareStackTrace = prepare; Error.stackTraceLimit = limit; }
+  try { return [performance.timeOrigin + performance.now(), new Error().stack]; } finally { Error.prepareStackTrace = prepare; Error.stackTraceLimit = limit; }
 })()`;
 
-/** Turns the evaluation's rows into wire frames, dropping the capture's own frames (they have no file). */
+/** What one capture evaluation returns: when it ran (epoch ms, the blocked thread's clock) and the frames. */
+export interface CaptureResult {
+  takenAt: number;
+  frames: WireFrame[];
+}
+
+/** Reads the evaluation's value; undefined when it is not what the expression returns. */
+export function readCapture(value: unknown): CaptureResult | undefined {
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'number') return undefined;
+  return { takenAt: value[0], frames: framesFromCapture(value[1]) };
+}
+
+/** Turns the evaluation's stack rows into wire frames, dropping the capture's own frames (they have no file). */
 export function framesFromCapture(value: unknown): WireFrame[] {
   if (!Array.isArray(value)) return [];
   const frames: WireFrame[] = [];

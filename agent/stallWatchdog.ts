@@ -1,13 +1,15 @@
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { C_INSPECTOR, H_HEARTBEAT, type RingViews } from './sharedRing';
-import { CAPTURE_EXPRESSION, framesFromCapture } from './stackCapture';
+import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import type { WireFrame } from './protocol';
 
 /** A stack taken while the recording thread was blocked. */
 export interface Capture {
-  /** Epoch ms when the watchdog asked, and when the stack was taken (they differ inside native calls). */
+  /** Epoch ms when the watchdog asked. */
   requestedAt: number;
+  /** Epoch ms when the stack was taken: later than asked inside a native call, which holds off interrupts. */
+  takenAt: number;
   /** Epoch ms of the heartbeat that went stale: the blocked turn began after it. */
   staleSince: number;
   stack: WireFrame[];
@@ -86,7 +88,8 @@ export class StallWatchdog {
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
-        if (!err) this.sink.captured({ requestedAt, staleSince, stack: framesFromCapture(result?.result?.value) });
+        const capture = err ? undefined : readCapture(result?.result?.value);
+        if (capture) this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames });
       } finally {
         done();
       }

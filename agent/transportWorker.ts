@@ -4,7 +4,7 @@
  */
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { viewRing, drainRing, C_DROPPED, C_FLUSH_ACK } from './sharedRing';
+import { viewRing, drainRing, C_DROPPED, C_FLUSH_ACK, C_READY } from './sharedRing';
 import { DISPATCH_FIELDS, encodeDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
@@ -38,6 +38,11 @@ const watchdog = data.recordingMainThread
     })
   : undefined;
 
+// The program's thread waits (briefly, bounded) for this before its first turn, so that stalls
+// in the very first turns are caught with their stack too.
+Atomics.store(ring.control, C_READY, 1);
+Atomics.notify(ring.control, C_READY);
+
 function keep<T>(list: T[], item: T): void {
   list.push(item);
   if (list.length > KEEP) list.shift();
@@ -68,8 +73,9 @@ function settleStalls(force: boolean): void {
     const { note, arrived } = pendingStalls[i];
     const start = data.origin + note.start;
     const end = data.origin + note.end;
-    const capture = captures.find((c) => c.requestedAt >= start - 1 && c.requestedAt <= end + 1);
-    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS) {
+    // A stack taken after the stall ended belongs to whatever ran next: never pair it.
+    const capture = captures.find((c) => c.requestedAt >= start - 1 && c.requestedAt <= end + 1 && c.takenAt <= end + 1);
+    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS && captures.every((c) => c.requestedAt < start - 1)) {
       i++;
       continue;
     }
