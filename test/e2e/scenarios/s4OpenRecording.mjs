@@ -1,7 +1,7 @@
 // Scenario 4: a recording made by the CLI (`loopscope record -o F -- node oneShot.js`) opens in the
 // timeline through "Loopscope: Open Recording…" and its file dialog, and lists the stall.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markerLine } from '../fixtureApp.mjs';
@@ -11,13 +11,23 @@ import { runCommand, waitFor } from '../workbench.mjs';
 
 export const name = '4 open a recording made by `loopscope record` in the timeline';
 
+function countBy(events) {
+  const n = {};
+  for (const e of events) n[`${e.cat}/${e.name}`] = (n[`${e.cat}/${e.name}`] ?? 0) + 1;
+  return n;
+}
+
 export async function run(ctx) {
   const { page, workspace, titles } = ctx;
   const file = join(workspace, 'oneShot.trace.json');
-  execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'record', '-o', file, '--', 'node', 'oneShot.js'],
-    { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  assert.ok(existsSync(file), `loopscope record wrote no ${file}`);
-  assert.match(readFileSync(file, 'utf8'), /loopscope\.stall/, 'the recording contains a stall');
+  const cli = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'record', '-o', file, '--', 'node', 'oneShot.js'],
+    { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+  const said = `loopscope record exited ${cli.status ?? cli.signal}; stdout: ${cli.stdout}; stderr: ${cli.stderr}`;
+  ctx.log(said.replace(/\n/g, ' | '));
+  assert.ok(existsSync(file), `loopscope record wrote no ${file}: ${said}`);
+  const events = JSON.parse(readFileSync(file, 'utf8')).traceEvents ?? [];
+  assert.ok(events.some((e) => e.cat === 'loopscope.stall'),
+    `the recording contains a stall; it has ${JSON.stringify(countBy(events))}; ${said}`);
   const line = markerLine(workspace, 'oneShot.js', 'e2e:oneshot');
 
   await runCommand(page, titles['loopscope.openRecording'] ?? 'Loopscope: Open Recording…');
