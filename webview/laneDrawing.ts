@@ -29,31 +29,33 @@ export interface LaneTarget {
   outline: boolean;
 }
 
-/** Draws the aggregated columns of `frame` (filled by `lane.lod.query`). */
+/** Draws the aggregated columns of `frame` (filled by `lane.lod.query`) as integer-aligned runs, one alpha per busy level. */
 export function drawAggregates(t: LaneTarget, frame: LodFrame): void {
   const { ctx } = t;
-  const paths = LEVEL_ALPHA.map(() => new Path2D());
   const { coverage, count } = frame;
   const n = count.length;
-  let x = 0;
-  while (x < n) {
-    if (count[x] === 0) {
-      x++;
-      continue;
-    }
-    const level = Math.min(3, Math.floor(Math.min(1, coverage[x]) * 4));
-    let end = x + 1;
-    while (end < n && count[end] !== 0 && Math.min(3, Math.floor(Math.min(1, coverage[end]) * 4)) === level) end++;
-    paths[level].rect(t.x0 + x, t.y + 1, end - x, t.h - 2);
-    x = end;
-  }
+  // Busy level per column (-1: empty), so each alpha pass draws only its runs with fillRect (no path, no anti-aliasing).
+  const level = levelScratch.length >= n ? levelScratch : (levelScratch = new Int8Array(n));
+  for (let x = 0; x < n; x++) level[x] = count[x] === 0 ? -1 : Math.min(3, Math.floor(Math.min(1, coverage[x]) * 4));
   ctx.fillStyle = t.color;
-  for (let l = 0; l < paths.length; l++) {
+  for (let l = 0; l < LEVEL_ALPHA.length; l++) {
     ctx.globalAlpha = LEVEL_ALPHA[l];
-    ctx.fill(paths[l]);
+    let x = 0;
+    while (x < n) {
+      if (level[x] !== l) {
+        x++;
+        continue;
+      }
+      let end = x + 1;
+      while (end < n && level[end] === l) end++;
+      ctx.fillRect(t.x0 + x, t.y + 1, end - x, t.h - 2);
+      x = end;
+    }
   }
   ctx.globalAlpha = 1;
 }
+
+let levelScratch = new Int8Array(0);
 
 /** Draws the slices listed in `frame.wide` as boxes, with a label where there is room. */
 export function drawWideSlices(t: LaneTarget, lane: Lane, frame: LodFrame): void {
@@ -101,15 +103,10 @@ export function drawWideSlices(t: LaneTarget, lane: Lane, frame: LodFrame): void
   }
 }
 
-/** Truncates `text` with an ellipsis to fit `width` device pixels. */
+/** Truncates `text` with an ellipsis to fit `width` device pixels (two measurements at most: labels are drawn per slice). */
 export function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo > 0 ? `${text.slice(0, lo)}…` : '';
+  const full = ctx.measureText(text).width;
+  if (full <= width) return text;
+  const keep = Math.floor((text.length * width) / full) - 1;
+  return keep > 0 ? `${text.slice(0, keep)}…` : '';
 }

@@ -50,7 +50,7 @@ export class StallList {
       } else {
         loc.textContent = stall.resourceType ?? '';
       }
-      li.append(dur, fn, loc);
+      li.append(dur, ' ', fn, ' ', loc);
       li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}`);
       frag.append(li);
     });

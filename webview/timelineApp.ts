@@ -47,6 +47,9 @@ export interface AppStats {
   follow: boolean;
 }
 
+/** The widest view that follow mode picks by itself (10 s). */
+const FOLLOW_WINDOW_US = 10_000_000;
+
 /** The page. */
 export class TimelineApp implements TimelineActions {
   readonly model = new TimelineModel();
@@ -63,6 +66,8 @@ export class TimelineApp implements TimelineActions {
   private query = '';
   private highlights: SliceRef[] = [];
   private follow = true;
+  /** True until the user zooms: following then sizes the view to the data. */
+  private autoSpan = true;
   private scrollY = 0;
   private fitted = false;
   private rafPending = false;
@@ -163,6 +168,8 @@ export class TimelineApp implements TimelineActions {
       vp.fit();
       this.fitted = true;
     } else if (bounds && this.follow && model.tracks.some((t) => t.session.live)) {
+      // Until the user picks a zoom, a live view shows everything up to the last 10 s.
+      if (this.autoSpan) vp.span = Math.min(FOLLOW_WINDOW_US, Math.max(1000, (bounds.end - bounds.start) * 1.02));
       vp.start = bounds.end - vp.span * 0.98;
     }
     if (this.layoutVersion !== model.version || !this.layout) {
@@ -214,7 +221,7 @@ export class TimelineApp implements TimelineActions {
   }
 
   /** A text alternative for what the canvas shows. */
-  private updateSummary(stallRefs: StallRef[]): void {
+  private updateSummary(stallRefs: readonly StallRef[]): void {
     const vp = this.viewport;
     const origin = vp.bounds?.start ?? 0;
     const inView = stallRefs.filter((r) => r.stall.ts <= vp.end && r.stall.ts + r.stall.dur >= vp.start);
@@ -317,6 +324,7 @@ export class TimelineApp implements TimelineActions {
   // ---- view changes ----
 
   zoomAt(factor: number, x: number): void {
+    this.autoSpan = false;
     this.viewport.zoomAt(factor, x);
     this.invalidate();
   }

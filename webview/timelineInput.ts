@@ -112,6 +112,7 @@ export function attachInput(canvas: HTMLCanvasElement, keyTarget: HTMLElement | 
       ']': () => act.stepStall(1), '[': () => act.stepStall(-1),
       z: () => act.zoomToSelection(), Home: () => act.fit(), '0': () => act.fit(), f: () => act.toggleFollow(),
       Escape: () => act.clearSelection(),
+      PageDown: () => act.scrollBy(canvas.clientHeight * 0.8), PageUp: () => act.scrollBy(-canvas.clientHeight * 0.8),
     };
     const move = moves[e.key];
     const run = move ?? other[e.key];

@@ -218,12 +218,17 @@ export class TimelineModel {
     return start <= end ? { start, end } : undefined;
   }
 
-  /** Every stall, longest first. */
-  stallsByDuration(): StallRef[] {
+  /** Every stall, longest first (cached until the model changes; callers must not modify it). */
+  stallsByDuration(): readonly StallRef[] {
+    if (this.stallCache?.version === this.version) return this.stallCache.refs;
     const all: StallRef[] = [];
     for (const track of this.tracks) for (const stall of track.stalls) all.push({ track, stall });
-    return all.sort((a, b) => b.stall.dur - a.stall.dur || a.stall.ts - b.stall.ts);
+    all.sort((a, b) => b.stall.dur - a.stall.dur || a.stall.ts - b.stall.ts);
+    this.stallCache = { version: this.version, refs: all };
+    return all;
   }
+
+  private stallCache: { version: number; refs: StallRef[] } | undefined;
 
   /** Total dispatch slices held. */
   get sliceCount(): number {

@@ -8,12 +8,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWebview } from '../../webview/protocol';
 import { launchChromium, type Browser } from './chromium';
-import { BLOCKER, recordProgram } from './recordFixture';
+import { BLOCKER, recordBlocker } from './recordFixture';
 import { ROOT, startView, type ViewProcess } from './viewProcess';
 import { renderTimelineHtml } from '../../src/view/page';
 
-const WAIT = { timeout: 30_000 };
+const WAIT = { timeout: 60_000 };
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+/** The duration an item's text shows, in ms ("263 ms", "1.25 s"). */
+function durationMs(text: string): number {
+  const m = /([\d.]+) (ms|s) /.exec(text);
+  if (!m) throw new Error(`no duration in ${text}`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
 
 interface ViewRange {
   start: number;
@@ -26,11 +33,17 @@ describe('timeline page (standalone, loopscope view)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    recording = await recordProgram();
+    recording = await recordBlocker();
     view = await startView(recording);
     browser = await launchChromium();
     await browser.page.goto(view.url);
-    await browser.page.waitForFunction(() => document.querySelectorAll('#stall-list .stall-item').length >= 2, null, WAIT);
+    await browser.page.waitForFunction(() => document.querySelectorAll('#stall-list .stall-item').length >= 2, null, WAIT).catch(async (err: Error) => {
+      const state = await browser.page.evaluate(() => ({
+        status: document.getElementById('session-status')?.textContent, error: document.getElementById('error-banner')?.textContent,
+        posted: window.loopscopePosted,
+      }));
+      throw new Error(`${err.message}\npage: ${JSON.stringify(state)}\nerrors: ${browser.errors.join('\n')}\nrecording: ${readFileSync(recording, 'utf8').slice(0, 2000)}`);
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -48,15 +61,16 @@ describe('timeline page (standalone, loopscope view)', () => {
     const { page } = browser;
     const items = await page.$$eval('#stall-list .stall-item', (els) =>
       els.map((e) => ({ text: e.textContent ?? '', url: e.getAttribute('data-url'), line: e.getAttribute('data-line') })));
-    expect(items).toHaveLength(2);
-    for (const item of items) {
-      expect(item.text).toContain('blocker.js:9');
+    // On a starved machine the recorder may also catch a stall outside the program's own spins.
+    const spins = items.filter((i) => i.text.includes('blocker.js:9'));
+    expect(spins.length).toBeGreaterThanOrEqual(2);
+    for (const item of spins) {
       expect(item.text).toMatch(/\d+ ms/);
       expect(item.line).toBe('9');
       expect(item.url).toContain('blocker.js');
     }
-    const durations = items.map((i) => Number(/(\d+) ms/.exec(i.text)![1]));
-    expect(durations[0]).toBeGreaterThan(durations[1]);
+    const durations = items.map((i) => durationMs(i.text));
+    expect(durations).toEqual([...durations].sort((a, b) => b - a));
     expect(await page.textContent('#session-status')).toContain('ended');
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(path.join(ARTIFACTS, 'timeline-standalone.png'), await page.screenshot());
@@ -66,21 +80,27 @@ describe('timeline page (standalone, loopscope view)', () => {
   it('moves between stalls with the keyboard', async () => {
     const { page } = browser;
     await page.focus('#timeline-canvas');
-    const selectedLine = (): Promise<string | null> =>
-      page.evaluate(() => document.querySelector('#details h3')?.textContent ?? null);
-    const selectedIndex = (): Promise<number> =>
-      page.evaluate(() => [...document.querySelectorAll('.stall-item')].findIndex((e) => e.getAttribute('aria-selected') === 'true'));
+    const selected = (): Promise<{ index: string | null; title: string | null }> =>
+      page.evaluate(() => ({
+        index: document.querySelector('.stall-item[aria-selected="true"]')?.getAttribute('data-index') ?? null,
+        title: document.querySelector('#details h3')?.textContent ?? null,
+      }));
+    const changedFrom = (index: string | null): Promise<unknown> =>
+      page.waitForFunction((i) => {
+        const now = document.querySelector('.stall-item[aria-selected="true"]')?.getAttribute('data-index') ?? null;
+        return now !== null && now !== i;
+      }, index, WAIT);
+    const start = (await selected()).index;
     await page.keyboard.press('n');
-    await page.waitForFunction(() => document.querySelector('.stall-item[aria-selected="true"]') !== null, null, WAIT);
-    // The recording's first stall in time is the longer one (blockLong runs first).
-    expect(await selectedIndex()).toBe(0);
-    const first = await selectedLine();
-    expect(first).toMatch(/^Stall/);
+    await changedFrom(start);
+    const first = await selected();
+    expect(first.title).toMatch(/^Stall/);
     await page.keyboard.press('n');
-    await page.waitForFunction(() => document.querySelector('.stall-item[aria-selected="true"]')?.getAttribute('data-index') === '1', null, WAIT);
-    expect(await selectedLine()).not.toBe(first);
+    await changedFrom(first.index);
+    const second = await selected();
+    expect(second.title).toMatch(/^Stall/);
     await page.keyboard.press('p');
-    await page.waitForFunction(() => document.querySelector('.stall-item[aria-selected="true"]')?.getAttribute('data-index') === '0', null, WAIT);
+    await page.waitForFunction((i) => document.querySelector('.stall-item[aria-selected="true"]')?.getAttribute('data-index') === i, first.index, WAIT);
   });
 
   it('posts openSource when a stack frame is clicked and shows the path standalone', async () => {
@@ -126,7 +146,7 @@ describe('timeline page (VS Code mode, stubbed host)', () => {
   let recording: string;
 
   beforeAll(async () => {
-    recording = await recordProgram();
+    recording = await recordBlocker();
     browser = await launchChromium({ deviceScaleFactor: 2 });
     const html = renderTimelineHtml({ scriptUri: 'https://loopscope.test/webview.js', cspSource: 'https://loopscope.test', nonce: 'testnonce', mode: 'vscode' });
     const script = readFileSync(path.join(ROOT, 'dist/webview.js'), 'utf8');
@@ -153,9 +173,17 @@ describe('timeline page (VS Code mode, stubbed host)', () => {
     const text = readFileSync(recording, 'utf8');
     await page.evaluate((t) => window.postMessage({ type: 'loadTrace', text: t }, '*'), text);
     await page.waitForFunction(() => (window as unknown as { hostReceived: { type: string }[] }).hostReceived.some((m) => m.type === 'traceLoaded'), null, WAIT);
-    expect((await received()).find((m) => m.type === 'traceLoaded')).toMatchObject({ sessions: 1, stalls: 2 });
-    await page.click('#stall-list .stall-item >> nth=1');
-    await page.click('#details .stack-frame >> nth=1');
+    const loaded = (await received()).find((m) => m.type === 'traceLoaded');
+    expect(loaded).toMatchObject({ sessions: 1 });
+    const stallCount = await page.$$eval('.stall-item', (e) => e.length);
+    expect(stallCount).toBeGreaterThanOrEqual(2);
+    // Pick the stall whose stack runs through blockShort, then open that frame (line 18).
+    for (let i = 0; i < stallCount; i++) {
+      await page.click(`#stall-list .stall-item >> nth=${i}`);
+      await page.waitForSelector(`.stall-item[data-index="${i}"][aria-selected="true"]`, WAIT);
+      if (await page.$('#details .stack-frame:has-text("blockShort")')) break;
+    }
+    await page.click('#details .stack-frame:has-text("blockShort")');
     await page.waitForFunction(() => (window as unknown as { hostReceived: { type: string }[] }).hostReceived.some((m) => m.type === 'openSource'), null, WAIT);
     expect((await received()).find((m) => m.type === 'openSource')).toMatchObject({ url: BLOCKER, lineNumber: 18 });
     expect(await page.isHidden('#source-path')).toBe(true);
@@ -163,9 +191,45 @@ describe('timeline page (VS Code mode, stubbed host)', () => {
     await page.evaluate(() => window.postMessage({ type: 'loadTrace', text: '{"traceEvents": [' }, '*'));
     await page.waitForSelector('#error-banner:not([hidden])', WAIT);
     expect(await page.textContent('#error-banner')).toMatch(/not a valid recording/);
-    expect(await page.$$eval('.stall-item', (e) => e.length)).toBe(2);
+    expect(await page.$$eval('.stall-item', (e) => e.length)).toBe(stallCount);
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(path.join(ARTIFACTS, 'timeline-vscode-dpr2.png'), await page.screenshot());
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('streams live data with follow keeping the newest time in view until the user pans', async () => {
+    const { page } = browser;
+    const T = 1_800_000_000_000_000;
+    const send = (from: number, n: number): Promise<void> =>
+      page.evaluate(({ from, n, T }) => {
+        const ts = Float64Array.from({ length: n }, (_, i) => T + (from + i) * 1000);
+        window.postMessage({
+          type: 'dispatches', sessionId: 'live-1', resourceTypes: ['Timeout', 'TCPWRAP'], count: n,
+          typeId: Uint16Array.from({ length: n }, (_, i) => i % 2), asyncId: Float64Array.from(ts, (_, i) => from + i + 5),
+          triggerAsyncId: new Float64Array(n).fill(1), ts, dur: new Float64Array(n).fill(300),
+        }, '*');
+      }, { from, n, T });
+    await page.evaluate(() => window.postMessage({ type: 'reset' }, '*'));
+    await page.evaluate(() => window.postMessage({ type: 'sessionStarted', session: { id: 'live-1', pid: 77, tid: 0, title: 'live app', live: true } }, '*'));
+    await send(0, 500);
+    await page.waitForFunction(() => document.getElementById('session-status')?.textContent?.includes('live'), null, WAIT);
+    const follow = await page.getAttribute('#follow', 'aria-pressed');
+    if (follow !== 'true') await page.click('#follow');
+    await send(500, 500);
+    // Newest data is at T + 999 ms: following keeps the view's end at or past it.
+    await page.waitForFunction((t) => Number(document.getElementById('timeline-canvas')!.dataset.viewEnd) >= t + 999_000, T, WAIT);
+    const box = (await (await page.$('#timeline-canvas'))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 300, box.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.getElementById('follow')?.getAttribute('aria-pressed') === 'false', null, WAIT);
+    const pannedEnd = await page.evaluate(() => Number(document.getElementById('timeline-canvas')!.dataset.viewEnd));
+    await send(1000, 2000);
+    await page.waitForFunction(() => document.getElementById('session-status')?.textContent?.includes('3,000 callbacks'), null, WAIT);
+    expect(await page.evaluate(() => Number(document.getElementById('timeline-canvas')!.dataset.viewEnd))).toBe(pannedEnd);
+    await page.evaluate(() => window.postMessage({ type: 'sessionEnded', sessionId: 'live-1', endedAt: 1_800_000_003_000_000 }, '*'));
+    await page.waitForFunction(() => document.getElementById('session-status')?.textContent?.includes('ended'), null, WAIT);
     expect(browser.errors).toEqual([]);
   });
 });
