@@ -46,8 +46,17 @@ const results = [];
 const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const log = (m) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
+/** A hung run must still end inside CI's budget with a readable result (first provisioning ~10 min). */
+const RUN_LIMIT_MS = Number(process.env.LOOPSCOPE_E2E_LIMIT_MS ?? 40 * 60_000);
+
 async function main() {
   const t0 = Date.now();
+  setTimeout(() => {
+    console.log(`\nend-to-end run exceeded ${RUN_LIMIT_MS / 60_000} min; results so far:`);
+    for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.time})`);
+    console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`);
+    process.exit(1); // the 'exit' hook in codeServer.mjs kills the process groups started
+  }, RUN_LIMIT_MS).unref();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   let vsix = process.env.LOOPSCOPE_VSIX;
