@@ -23,7 +23,7 @@ describe('stateSnapshot', () => {
     const snap = stateSnapshot({ collectorUrl: 'ws://127.0.0.1:1', counted, flags, pauses: [], warnings: ['w'], terminalReporting: false,
       timelineOpen: true, recording: undefined });
     expect(snap.sessions[0]).toMatchObject({ id: session.id, pid: 100, live: true, stallsDroppedWhilePaused: 1,
-      stalls: [{ url: 'file:///w/a.js', lineNumber: 7, dur: 120_000, durMs: 120 }, { url: 'node:internal/x', lineNumber: 1, dur: 60_000 }] });
+      stalls: [{ url: 'file:///w/a.js', lineNumber: 7, ts: 1e6, dur: 120_000, durMs: 120 }, { url: 'node:internal/x', lineNumber: 1, dur: 60_000 }] });
     expect(snap.diagnostics).toEqual([{ path: '/w/a.js', lineNumber: 7, message: 'blocked the event loop 1× (max 120 ms)', severity: 'warning' }]);
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
   });

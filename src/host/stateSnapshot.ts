@@ -16,8 +16,8 @@ export interface SessionState {
   droppedByAgent: number;
   droppedByStore: number;
   endReason?: string;
-  /** Stalls that count (not overlapping a pause), each at its blocking user line; `dur` in µs, `durMs` in ms. */
-  stalls: { url: string; lineNumber: number; dur: number; durMs: number }[];
+  /** Stalls that count (not overlapping a pause), each at its blocking user line; `ts` epoch µs, `dur` µs, `durMs` ms. */
+  stalls: { url: string; lineNumber: number; ts: number; dur: number; durMs: number }[];
   /** Stalls dropped because a debugger held the thread paused. */
   stallsDroppedWhilePaused: number;
 }
@@ -71,7 +71,7 @@ export function stateSnapshot(input: SnapshotInput): StateSnapshot {
       endReason: session.endReason,
       stalls: stalls.map((s) => {
         const frame = blockingFrame(s.stack) ?? firstUserFrame(s.stack) ?? s.stack[0];
-        return { url: frame?.url ?? '', lineNumber: frame?.lineNumber ?? 0, dur: s.dur, durMs: s.dur / 1000 };
+        return { url: frame?.url ?? '', lineNumber: frame?.lineNumber ?? 0, ts: s.ts, dur: s.dur, durMs: s.dur / 1000 };
       }),
       stallsDroppedWhilePaused: droppedWhilePaused,
     })),

@@ -8,7 +8,7 @@ import { TimelinePanel, type TimelineDeps } from './timelinePanel';
 
 /** Opens `uri` (or a file the user picks); a malformed file gets a message and the timeline keeps what it had. */
 export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<boolean> {
-  const file = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({
+  const file = uriFromArg(uri) ?? (await vscode.window.showOpenDialog({
     canSelectMany: false, openLabel: 'Open Recording', title: 'Loopscope: open a recording',
     filters: { 'Trace (Chrome Trace Event JSON)': ['json'], 'All files': ['*'] },
   }))?.[0];
@@ -30,6 +30,15 @@ export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<b
   deps.model.setRecording(name, sessions);
   TimelinePanel.show(deps).loadTrace(text, name);
   return true;
+}
+
+/** The file a command argument names: a Uri (explorer menu), a path or URI string, or a serialised Uri (tests). */
+function uriFromArg(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return /^[a-z][\w+.-]+:\/\//i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  const like = arg as { scheme?: unknown; path?: unknown } | undefined;
+  if (typeof like?.path === 'string' && typeof like.scheme === 'string') return vscode.Uri.from({ scheme: like.scheme, path: like.path });
+  return undefined;
 }
 
 /** Saves every live (and ended) session to a trace file the user names. */

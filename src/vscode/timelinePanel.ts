@@ -31,6 +31,8 @@ export class TimelinePanel implements vscode.Disposable {
   /** The recording shown, replayed when the page reloads. */
   private trace: { text: string; name: string } | undefined;
   private pending: ToWebview[] = [];
+  /** Errors we asked the page to show; the page echoes them as `viewError`, which must not notify twice. */
+  private readonly sentErrors = new Set<string>();
 
   /** The open panel, if any. */
   static get open(): TimelinePanel | undefined {
@@ -88,6 +90,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Shows an error in the page; what it shows stays. */
   showError(message: string): void {
+    this.sentErrors.add(message);
     this.post({ type: 'error', message });
   }
 
@@ -142,7 +145,7 @@ export class TimelinePanel implements vscode.Disposable {
         break;
       case 'viewError':
         this.deps.log.error(`Timeline page: ${m.message}`);
-        void vscode.window.showErrorMessage(`Loopscope timeline: ${m.message}`);
+        if (!this.sentErrors.delete(m.message)) void vscode.window.showErrorMessage(`Loopscope timeline: ${m.message}`);
         break;
       case 'traceLoaded':
         this.deps.log.info(`Recording shown: ${m.sessions} sessions, ${m.dispatches} dispatches, ${m.stalls} stalls`);
