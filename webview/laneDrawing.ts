@@ -1,13 +1,10 @@
 /**
- * Draws one lane's slices from its LOD frame: aggregated pixel columns shaded by how busy they
- * are, and every slice wider than a pixel as its own box, nested ones inset so they stay readable.
+ * Draws the slices of a lane's LOD frame that are wider than a pixel, each as its own box, nested
+ * ones inset so they stay readable (aggregated columns are painted by aggregateImage.ts).
  */
 import { formatDuration } from './format';
 import type { LodFrame } from './lodPyramid';
 import type { Lane } from './timelineModel';
-
-/** Alpha per busy level of an aggregated column (any column with a slice stays visible). */
-const LEVEL_ALPHA = [0.4, 0.6, 0.8, 1];
 
 /** Where and how to draw a lane, in device pixels. */
 export interface LaneTarget {
@@ -28,34 +25,6 @@ export interface LaneTarget {
   /** Outline boxes instead of relying on fill contrast. */
   outline: boolean;
 }
-
-/** Draws the aggregated columns of `frame` (filled by `lane.lod.query`) as integer-aligned runs, one alpha per busy level. */
-export function drawAggregates(t: LaneTarget, frame: LodFrame): void {
-  const { ctx } = t;
-  const { coverage, count } = frame;
-  const n = count.length;
-  // Busy level per column (-1: empty), so each alpha pass draws only its runs with fillRect (no path, no anti-aliasing).
-  const level = levelScratch.length >= n ? levelScratch : (levelScratch = new Int8Array(n));
-  for (let x = 0; x < n; x++) level[x] = count[x] === 0 ? -1 : Math.min(3, Math.floor(Math.min(1, coverage[x]) * 4));
-  ctx.fillStyle = t.color;
-  for (let l = 0; l < LEVEL_ALPHA.length; l++) {
-    ctx.globalAlpha = LEVEL_ALPHA[l];
-    let x = 0;
-    while (x < n) {
-      if (level[x] !== l) {
-        x++;
-        continue;
-      }
-      let end = x + 1;
-      while (end < n && level[end] === l) end++;
-      ctx.fillRect(t.x0 + x, t.y + 1, end - x, t.h - 2);
-      x = end;
-    }
-  }
-  ctx.globalAlpha = 1;
-}
-
-let levelScratch = new Int8Array(0);
 
 /** Draws the slices listed in `frame.wide` as boxes, with a label where there is room. */
 export function drawWideSlices(t: LaneTarget, lane: Lane, frame: LodFrame): void {
@@ -103,9 +72,23 @@ export function drawWideSlices(t: LaneTarget, lane: Lane, frame: LodFrame): void
   }
 }
 
-/** Truncates `text` with an ellipsis to fit `width` device pixels (two measurements at most: labels are drawn per slice). */
+const widths = new Map<string, number>();
+
+/** Width of `text` in the context's current font, cached (measureText is slow and labels repeat every frame). */
+export function textWidth(ctx: CanvasRenderingContext2D, text: string): number {
+  const key = `${ctx.font}|${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    if (widths.size > 4096) widths.clear();
+    w = ctx.measureText(text).width;
+    widths.set(key, w);
+  }
+  return w;
+}
+
+/** Truncates `text` with an ellipsis to fit `width` device pixels. */
 export function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  const full = ctx.measureText(text).width;
+  const full = textWidth(ctx, text);
   if (full <= width) return text;
   const keep = Math.floor((text.length * width) / full) - 1;
   return keep > 0 ? `${text.slice(0, keep)}…` : '';

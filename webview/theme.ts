@@ -3,6 +3,7 @@
  * theme variables (with fallbacks for the standalone page), so light, dark and high-contrast
  * themes all apply without the renderer knowing which one is active.
  */
+import type { Rgb } from './aggregateImage';
 import { LANE_KINDS, type LaneKind } from './resourceLanes';
 
 /** Resolved colours and flags the renderer draws with. */
@@ -21,6 +22,9 @@ export interface Theme {
   delayP99: string;
   utilization: string;
   lanes: Record<LaneKind, string>;
+  /** The same colours resolved to RGB (lanes composited over the background), for pixel painting. */
+  backgroundRgb: Rgb;
+  lanesRgb: Record<LaneKind, Rgb>;
   font: string;
   /** High-contrast themes get outlines instead of relying on fills. */
   highContrast: boolean;
@@ -32,8 +36,14 @@ export function readTheme(el: HTMLElement): Theme {
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const lanes = {} as Record<LaneKind, string>;
   for (const kind of LANE_KINDS) lanes[kind] = v(`--ls-lane-${kind}`, '#3794ff');
+  const background = v('--ls-bg', '#1e1e1e');
+  const backgroundRgb = resolveRgb(background, 'white');
+  const lanesRgb = {} as Record<LaneKind, Rgb>;
+  for (const kind of LANE_KINDS) lanesRgb[kind] = resolveRgb(lanes[kind], background);
   return {
-    background: v('--ls-bg', '#1e1e1e'),
+    backgroundRgb,
+    lanesRgb,
+    background,
     foreground: v('--ls-fg', '#cccccc'),
     muted: v('--ls-muted', '#9d9d9d'),
     border: v('--ls-border', '#444444'),
@@ -50,4 +60,22 @@ export function readTheme(el: HTMLElement): Theme {
     font: v('--ls-font', 'system-ui, sans-serif'),
     highContrast: document.body.classList.contains('vscode-high-contrast') || matchMedia('(forced-colors: active)').matches,
   };
+}
+
+let scratch: CanvasRenderingContext2D | undefined;
+
+/** RGB of a CSS colour as painted over `under` (so translucent theme colours resolve to what shows). */
+function resolveRgb(color: string, under: string): Rgb {
+  if (!scratch) {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    scratch = canvas.getContext('2d', { willReadFrequently: true }) ?? undefined;
+  }
+  if (!scratch) return [128, 128, 128];
+  scratch.fillStyle = under;
+  scratch.fillRect(0, 0, 1, 1);
+  scratch.fillStyle = color;
+  scratch.fillRect(0, 0, 1, 1);
+  const d = scratch.getImageData(0, 0, 1, 1).data;
+  return [d[0], d[1], d[2]];
 }

@@ -5,9 +5,10 @@
  */
 import { formatDuration, formatOffset, tickStep } from './format';
 import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from './graphDrawing';
-import { drawAggregates, drawWideSlices, fitText, type LaneTarget } from './laneDrawing';
+import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
+import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
 import { createLodFrame, type LodFrame } from './lodPyramid';
-import { LANE_LABELS } from './resourceLanes';
+import { LANE_LABELS, type LaneKind } from './resourceLanes';
 import type { Selection } from './selection';
 import type { Theme } from './theme';
 import { METRICS, type TimelineLayout, type TrackBand } from './timelineLayout';
@@ -39,6 +40,10 @@ export class TimelineRenderer {
   private frame: LodFrame = createLodFrame(1);
   private overviewCache: { key: string; density: Float32Array; stalls: number } | undefined;
   private overviewAt = 0;
+  private readonly painter = new AggregatePainter();
+  /** Lanes painted so far this frame (each gets its own pixel buffer). */
+  private laneSlot = 0;
+  private colors: { theme: Theme; byLane: Map<LaneKind, AggregateColors> } | undefined;
 
   constructor(readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d', { alpha: false });
@@ -75,8 +80,8 @@ export class TimelineRenderer {
     ctx.fillRect(0, 0, W, H);
     const tracksTop = Math.round((st.layout.axis.y + st.layout.axis.h) * dpr);
     const pxUs = vp.span / tw;
+    this.laneSlot = 0;
 
-    this.drawGrid(st, x0, tw, tracksTop, pxUs);
     ctx.save();
     ctx.beginPath();
     ctx.rect(0, tracksTop, W, H - tracksTop);
@@ -86,6 +91,8 @@ export class TimelineRenderer {
       if (top > H || top + band.h * dpr < tracksTop) continue;
       this.drawTrack(st, band, x0, tw, pxUs);
     }
+    // The grid goes over the lanes (lanes are painted as pixels, which would hide it), faintly.
+    this.drawGrid(st, x0, tw, tracksTop, pxUs);
     ctx.restore();
     this.drawOverview(st, x0, tw);
     this.drawAxis(st, x0, tw, pxUs);
@@ -106,7 +113,42 @@ export class TimelineRenderer {
     const t0 = vp.start;
     const xOf = (t: number): number => x0 + (t - t0) / pxUs;
 
-    // Paused intervals behind everything: the thread was stopped by a debugger, not busy.
+    for (const row of band.rows) {
+      const y = this.y(st, row.y);
+      const h = Math.round(row.h * dpr);
+      const g: GraphTarget = { ctx, x0, width: tw, y, h, t0, pxUs };
+      if (row.kind === 'header') {
+        this.drawHeader(st, track, y, h, font);
+      } else if (row.kind === 'lane' && row.lane) {
+        const lane = row.lane;
+        this.frame.t0 = t0;
+        this.frame.pxUs = pxUs;
+        lane.lod.query(this.frame, st.minDurUs);
+        const target: LaneTarget = {
+          ctx, x0, width: tw, y, h, dpr, color: theme.lanes[lane.kind], background: theme.background,
+          foreground: theme.foreground, typeNames: model.typeNames, outline: theme.highContrast, font: theme.font,
+        };
+        this.painter.paint(ctx, this.laneSlot++, x0, y, h, this.frame, this.laneColors(theme, lane.kind));
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x0, y, tw, h);
+        ctx.clip();
+        drawWideSlices(target, lane, this.frame);
+        ctx.restore();
+        this.label(LANE_LABELS[lane.kind], y, h, font);
+      } else if (row.kind === 'delay') {
+        const top = drawDelay(g, track.loop, theme, dpr);
+        this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
+      } else if (row.kind === 'utilization') {
+        drawUtilization(g, track.loop, theme);
+        this.label('Utilisation', y, h, font);
+      } else if (row.kind === 'gc') {
+        drawGc(g, track.gc, theme);
+        this.label('GC', y, h, font);
+      }
+    }
+
+    // Paused intervals over the lanes, grey: the thread was stopped by a debugger, not busy.
     ctx.save();
     ctx.beginPath();
     ctx.rect(x0, bandTop, tw, bandBottom - bandTop);
@@ -124,41 +166,6 @@ export class TimelineRenderer {
       }
     }
     ctx.restore();
-
-    for (const row of band.rows) {
-      const y = this.y(st, row.y);
-      const h = Math.round(row.h * dpr);
-      const g: GraphTarget = { ctx, x0, width: tw, y, h, t0, pxUs };
-      if (row.kind === 'header') {
-        this.drawHeader(st, track, y, h, font);
-      } else if (row.kind === 'lane' && row.lane) {
-        const lane = row.lane;
-        this.frame.t0 = t0;
-        this.frame.pxUs = pxUs;
-        lane.lod.query(this.frame, st.minDurUs);
-        const target: LaneTarget = {
-          ctx, x0, width: tw, y, h, dpr, color: theme.lanes[lane.kind], background: theme.background,
-          foreground: theme.foreground, typeNames: model.typeNames, outline: theme.highContrast, font: theme.font,
-        };
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(x0, y, tw, h);
-        ctx.clip();
-        drawAggregates(target, this.frame);
-        drawWideSlices(target, lane, this.frame);
-        ctx.restore();
-        this.label(LANE_LABELS[lane.kind], y, h, font);
-      } else if (row.kind === 'delay') {
-        const top = drawDelay(g, track.loop, theme, dpr);
-        this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
-      } else if (row.kind === 'utilization') {
-        drawUtilization(g, track.loop, theme);
-        this.label('Utilisation', y, h, font);
-      } else if (row.kind === 'gc') {
-        drawGc(g, track.gc, theme);
-        this.label('GC', y, h, font);
-      }
-    }
 
     // Stalls across the whole track, drawn last so nothing hides them.
     const lanesTop = this.y(st, band.rows[0].y + band.rows[0].h);
@@ -182,7 +189,7 @@ export class TimelineRenderer {
         // The label sits in the header row, on its own background, so it never covers slice labels.
         ctx.font = `bold ${font}`;
         const text = fitText(ctx, `stall ${formatDuration(stall.dur)}`, w - 6 * dpr);
-        const textW = ctx.measureText(text).width;
+        const textW = textWidth(ctx, text);
         const ty = bandTop + 1 * dpr;
         const th = Math.round(METRICS.header * dpr) - 7 * dpr;
         ctx.fillStyle = theme.background;
@@ -198,6 +205,16 @@ export class TimelineRenderer {
     ctx.fillRect(0, bandBottom, this.canvas.width, Math.max(1, Math.round(dpr)));
   }
 
+  private laneColors(theme: Theme, kind: LaneKind): AggregateColors {
+    if (this.colors?.theme !== theme) this.colors = { theme, byLane: new Map() };
+    let c = this.colors.byLane.get(kind);
+    if (!c) {
+      c = aggregateColors(theme.lanesRgb[kind], theme.backgroundRgb);
+      this.colors.byLane.set(kind, c);
+    }
+    return c;
+  }
+
   private drawHeader(st: RenderState, track: Track, y: number, h: number, font: string): void {
     const { ctx, dpr } = this;
     const { theme } = st;
@@ -207,7 +224,7 @@ export class TimelineRenderer {
     ctx.fillStyle = theme.foreground;
     const title = `${track.session.title}`;
     ctx.fillText(fitText(ctx, title, this.canvas.width * 0.6), 4 * dpr, y + h / 2 - 2 * dpr);
-    const tw = ctx.measureText(title).width;
+    const tw = textWidth(ctx, title);
     ctx.font = font;
     ctx.fillStyle = theme.muted;
     const info = ` — ${status} · ${track.sliceCount.toLocaleString('en-US')} callbacks · ${track.stalls.length} stalls`;
