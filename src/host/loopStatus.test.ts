@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loopStatus, type LoopStatusInput } from './loopStatus';
+import { compactCount, loopStatus, type LoopStatusInput } from './loopStatus';
 import { storeWithSession } from './testFixtures';
 
 function input(over: Partial<LoopStatusInput> = {}): LoopStatusInput {
@@ -18,6 +18,13 @@ describe('loopStatus', () => {
     slow.session!.loop.push({ ts: 10_050_000, p50: 1, p99: 80, max: 120, utilization: 1 });
     expect(loopStatus(slow).state).toBe('stalling');
     expect(loopStatus(input({ nowUs: 12_000_000 })).state).toBe('stalling');
+  });
+  it('shows dropped events in the text', () => {
+    const i = input();
+    (i.session as { droppedByStore: number }).droppedByStore = 1_234_567;
+    expect(loopStatus(i).text).toBe('$(pulse) p99 12 ms · 34% · 1.2M dropped');
+    expect(compactCount(999)).toBe('999');
+    expect(compactCount(12_345)).toBe('12k');
   });
   it('says paused while the debugger holds it, ended when gone, and handles no session', () => {
     expect(loopStatus(input({ paused: true, nowUs: 30_000_000 })).state).toBe('paused');

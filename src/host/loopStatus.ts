@@ -34,8 +34,10 @@ export function loopStatus(input: LoopStatusInput): LoopStatus {
   const { session, nowUs } = input;
   if (!session) return { state: 'none', text: '$(pulse) Loopscope', tooltip: 'Loopscope: no process connected. Click to open the timeline.' };
   const last: LoopSample | undefined = session.loop[session.loop.length - 1];
-  const figures = last ? `p99 ${formatMs(last.p99 * 1000)} · ${Math.round(last.utilization * 100)}%` : 'waiting for samples';
   const dropped = session.droppedByStore + session.droppedByAgent;
+  // Dropped data is shown in the text itself, not only the tooltip: the timeline has a gap there.
+  const figures = (last ? `p99 ${formatMs(last.p99 * 1000)} · ${Math.round(last.utilization * 100)}%` : 'waiting for samples')
+    + (dropped ? ` · ${compactCount(dropped)} dropped` : '');
   const tooltip = [
     `Loopscope — ${session.info.title} (pid ${session.info.pid}${session.info.tid ? `, thread ${session.info.tid}` : ''})`,
     last ? `Loop delay p50 ${formatMs(last.p50 * 1000)}, p99 ${formatMs(last.p99 * 1000)}, max ${formatMs(last.max * 1000)}; utilisation ${Math.round(last.utilization * 100)}%` : 'No loop sample yet',
@@ -47,6 +49,13 @@ export function loopStatus(input: LoopStatusInput): LoopStatus {
   if (input.paused) return { state: 'paused', text: '$(debug-pause) Loopscope: paused', tooltip };
   if (isStalling(input, last)) return { state: 'stalling', text: `$(warning) stalling · ${figures}`, tooltip };
   return { state: 'ok', text: `$(pulse) ${figures}`, tooltip };
+}
+
+/** 1234 → "1.2k", 3_400_000 → "3.4M". */
+export function compactCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)}M`;
 }
 
 /** True while the loop is blocked now or was blocked a moment ago. */

@@ -8,6 +8,8 @@ export class EditorFlags implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('loopscope');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   private byPath = new Map<string, LineFlag[]>();
+  /** What the flags said last time; live data changes the model often, the flags rarely. */
+  private signature = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly model: SessionsModel) {
@@ -37,8 +39,12 @@ export class EditorFlags implements vscode.Disposable {
 
   /** Recomputes every flag from the model. */
   refresh(): void {
+    const flags = this.model.flags();
+    const signature = flags.map((f) => `${f.path}:${f.lineNumber}:${f.count}:${f.maxDur}`).join('\n');
+    if (signature === this.signature) return;
+    this.signature = signature;
     const byPath = new Map<string, LineFlag[]>();
-    for (const f of this.model.flags()) {
+    for (const f of flags) {
       const list = byPath.get(f.path) ?? [];
       list.push(f);
       byPath.set(f.path, list);
