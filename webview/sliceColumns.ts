@@ -81,6 +81,19 @@ export class SliceColumns {
     this.length = n;
   }
 
+  /** Drops the oldest full chunk (live memory bound); returns the slices dropped (0 when only one chunk is left). */
+  dropFirstChunk(): number {
+    if (this.chunks.length < 2) return 0;
+    this.chunks.shift();
+    this.length -= CHUNK_SIZE;
+    return CHUNK_SIZE;
+  }
+
+  /** End time of the first chunk's last slice, or Infinity (used to pick the oldest chunk to drop). */
+  firstChunkEnd(): number {
+    return this.chunks.length < 2 ? Infinity : this.chunks[0].ts[CHUNK_MASK];
+  }
+
   /** The chunk holding slice `i` (hot loops read its arrays directly). */
   chunkOf(i: number): Chunk {
     return this.chunks[i >>> CHUNK_BITS];

@@ -161,7 +161,13 @@ export class TimelineApp implements TimelineActions {
   private frame(): void {
     this.rafPending = false;
     const { model, viewport: vp } = this;
+    const epoch = model.epoch;
     model.refresh();
+    if (epoch !== model.epoch) {
+      // Old slices were dropped and the rest renumbered: slice references are stale.
+      if (this.selection?.kind === 'slice') this.select(undefined);
+      this.highlights = this.query ? this.model.tracks.flatMap((t) => matchingSlices(t, this.query)) : [];
+    }
     const bounds = model.bounds();
     vp.bounds = bounds;
     if (bounds && !this.fitted) {

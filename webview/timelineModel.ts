@@ -11,6 +11,7 @@ import { SliceColumns } from './sliceColumns';
 export interface Lane {
   kind: LaneKind;
   slices: SliceColumns;
+  /** Rebuilt when old slices are dropped. */
   lod: LodPyramid;
 }
 
@@ -68,6 +69,16 @@ export class TimelineModel {
   private readonly dirtyLanes = new Set<Lane>();
   /** Increases on every change, so views know when to redraw. */
   version = 0;
+  /** Increases when old slices were dropped, which renumbers slices (held SliceRefs become stale). */
+  epoch = 0;
+  /** Slices dropped to stay under `liveSliceLimit`. */
+  droppedSlices = 0;
+
+  /**
+   * @param liveSliceLimit while any session is live, the oldest slices are dropped beyond this many
+   *   (a loaded recording is never trimmed).
+   */
+  constructor(readonly liveSliceLimit = 6_000_000) {}
 
   /** Applies one host message; returns false for messages that are not about data. */
   apply(msg: ToWebview): boolean {
@@ -191,8 +202,40 @@ export class TimelineModel {
 
   /** Brings level-of-detail pyramids up to date with appended slices; call before drawing. */
   refresh(): void {
+    if (this.sliceCount > this.liveSliceLimit && this.tracks.some((t) => t.session.live)) this.trim();
     for (const lane of this.dirtyLanes) lane.lod.update();
     this.dirtyLanes.clear();
+  }
+
+  /** Drops the oldest chunks of slices until under the live limit, rebuilding the pyramids of lanes that lost some. */
+  private trim(): void {
+    const touched = new Set<Lane>();
+    while (this.sliceCount > this.liveSliceLimit) {
+      let oldest: { track: Track; lane: Lane } | undefined;
+      let oldestEnd = Infinity;
+      for (const track of this.tracks) {
+        for (const lane of track.lanes) {
+          const end = lane.slices.firstChunkEnd();
+          if (end < oldestEnd) {
+            oldestEnd = end;
+            oldest = { track, lane };
+          }
+        }
+      }
+      if (!oldest) break;
+      const dropped = oldest.lane.slices.dropFirstChunk();
+      oldest.track.sliceCount -= dropped;
+      this.droppedSlices += dropped;
+      touched.add(oldest.lane);
+    }
+    for (const lane of touched) {
+      lane.lod = new LodPyramid(lane.slices);
+      this.dirtyLanes.add(lane);
+    }
+    if (touched.size) {
+      this.epoch++;
+      this.version++;
+    }
   }
 
   /** Earliest and latest time of anything recorded (epoch µs), or undefined when empty. */

@@ -94,4 +94,27 @@ describe('TimelineModel', () => {
     model.apply({ type: 'reset' });
     expect(model.tracks).toHaveLength(0);
   });
+
+  it('drops the oldest slices of live sessions beyond the limit, never those of a recording', () => {
+    const m = new TimelineModel(100_000);
+    m.apply({ type: 'sessionStarted', session: { id: 'l', pid: 1, tid: 0, title: 'l', live: true } });
+    const n = 200_000;
+    const ts = Float64Array.from({ length: n }, (_, i) => i * 10);
+    m.apply({
+      type: 'dispatches', sessionId: 'l', resourceTypes: ['Timeout'], count: n, typeId: new Uint16Array(n),
+      asyncId: ts, triggerAsyncId: new Float64Array(n), ts, dur: new Float64Array(n).fill(1),
+    });
+    m.refresh();
+    expect(m.sliceCount).toBeLessThanOrEqual(100_000);
+    expect(m.droppedSlices).toBe(n - m.sliceCount);
+    expect(m.epoch).toBe(1);
+    expect(m.bounds()!.start).toBe(m.droppedSlices * 10);
+    m.apply({ type: 'sessionEnded', sessionId: 'l', endedAt: n * 10 });
+    m.apply({
+      type: 'dispatches', sessionId: 'l', resourceTypes: ['Timeout'], count: n, typeId: new Uint16Array(n),
+      asyncId: ts, triggerAsyncId: new Float64Array(n), ts: ts.map((t) => t + n * 10), dur: new Float64Array(n).fill(1),
+    });
+    m.refresh();
+    expect(m.epoch).toBe(1);
+  });
 });
