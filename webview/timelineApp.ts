@@ -32,6 +32,7 @@ export interface AppElements {
   summary: HTMLElement;
   sourcePath: HTMLInputElement;
   follow: HTMLButtonElement;
+  tooltip: HTMLElement;
 }
 
 /** Figures the page reports for tests and benchmarks. */
@@ -287,21 +288,49 @@ export class TimelineApp implements TimelineActions {
     this.selectStall(all[at], true);
   }
 
-  click(x: number, y: number): void {
-    if (!this.layout) return;
-    const top = this.layout.axis.y + this.layout.axis.h;
-    if (y < top) return;
+  /** What is under (x, y): a slice, else a stall of the track there. */
+  private hitTest(x: number, y: number): Selection | undefined {
+    if (!this.layout || y < this.layout.axis.y + this.layout.axis.h) return undefined;
     const row = rowAt(this.layout, y + this.scrollY);
-    if (!row) return this.select(undefined);
+    if (!row) return undefined;
     const vp = this.viewport;
     const t = vp.timeAt(x);
     if (row.kind === 'lane' && row.lane && x >= vp.x0) {
       const index = sliceAt(row.lane, t, vp.usPerPx * 3);
-      if (index !== undefined) return this.select({ kind: 'slice', slice: { track: row.track, lane: row.lane, index } });
+      if (index !== undefined) return { kind: 'slice', slice: { track: row.track, lane: row.lane, index } };
     }
     const tol = vp.usPerPx * 2;
     const stall = row.track.stalls.find((s) => t >= s.ts - tol && t <= s.ts + s.dur + tol);
-    this.select(stall ? { kind: 'stall', ref: { track: row.track, stall } } : undefined);
+    return stall ? { kind: 'stall', ref: { track: row.track, stall } } : undefined;
+  }
+
+  click(x: number, y: number): void {
+    if (this.layout && y < this.layout.axis.y + this.layout.axis.h) return;
+    this.select(this.hitTest(x, y));
+  }
+
+  hover(x: number | undefined, y: number | undefined): void {
+    const tip = this.els.tooltip;
+    const hit = x === undefined || y === undefined ? undefined : this.hitTest(x, y);
+    if (!hit || x === undefined || y === undefined) {
+      tip.hidden = true;
+      return;
+    }
+    tip.textContent = this.describe(hit);
+    tip.hidden = false;
+    // Kept inside the canvas: flipped to the left of the pointer near the right edge.
+    const left = x + 14 + tip.offsetWidth > this.renderer.cssWidth ? x - 14 - tip.offsetWidth : x + 14;
+    tip.style.transform = `translate(${Math.max(0, left)}px, ${y + 14}px)`;
+  }
+
+  /** One line naming a slice or stall (tooltip text). */
+  private describe(sel: Selection): string {
+    if (sel.kind === 'stall') return `Stall ${formatDuration(sel.ref.stall.dur)} — ${this.stallPlace(sel.ref)}`;
+    const s = sel.slice.lane.slices;
+    const i = sel.slice.index;
+    const site = sel.slice.track.sites.get(s.asyncId(i));
+    const where = site ? ` — ${site.functionName || '(anonymous)'} ${frameLocation(site)}` : '';
+    return `${this.model.typeNames[s.typeId(i)] ?? 'unknown'} ${formatDuration(s.dur(i))} (asyncId ${s.asyncId(i)})${where}`;
   }
 
   clearSelection(): void {

@@ -10,6 +10,8 @@ export interface TimelineActions {
   panBy(dx: number): void;
   scrollBy(dy: number): void;
   click(x: number, y: number): void;
+  /** The pointer rests at (x, y) without a button; undefined when it left the canvas. */
+  hover(x: number | undefined, y: number | undefined): void;
   /** True when (x, y) is in the overview, where a press jumps instead of dragging the view. */
   inOverview(y: number): boolean;
   overviewSeek(x: number): void;
@@ -67,7 +69,13 @@ export function attachInput(canvas: HTMLCanvasElement, keyTarget: HTMLElement | 
   };
 
   const onMove = (e: PointerEvent): void => {
-    if (!pointers.has(e.pointerId)) return;
+    if (!pointers.has(e.pointerId)) {
+      if (pointers.size === 0) {
+        const p = local(e);
+        act.hover(p.x, p.y);
+      }
+      return;
+    }
     const p = local(e);
     pointers.set(e.pointerId, p);
     if (pointers.size === 2) {
@@ -129,6 +137,8 @@ export function attachInput(canvas: HTMLCanvasElement, keyTarget: HTMLElement | 
   canvas.addEventListener('pointermove', onMove);
   canvas.addEventListener('pointerup', onUp);
   canvas.addEventListener('pointercancel', onUp);
+  const onLeave = (): void => act.hover(undefined, undefined);
+  canvas.addEventListener('pointerleave', onLeave);
   keyTarget.addEventListener('keydown', onKey as EventListener);
   return () => {
     canvas.removeEventListener('wheel', onWheel);
@@ -136,6 +146,7 @@ export function attachInput(canvas: HTMLCanvasElement, keyTarget: HTMLElement | 
     canvas.removeEventListener('pointermove', onMove);
     canvas.removeEventListener('pointerup', onUp);
     canvas.removeEventListener('pointercancel', onUp);
+    canvas.removeEventListener('pointerleave', onLeave);
     keyTarget.removeEventListener('keydown', onKey as EventListener);
   };
 }

@@ -95,6 +95,8 @@ body { background: var(--ls-bg); color: var(--ls-fg); font: 13px var(--ls-font);
 main { flex: 1; display: flex; min-height: 0; }
 #timeline-wrap { flex: 1; position: relative; min-width: 0; overflow: hidden; }
 #timeline-canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; touch-action: none; cursor: grab; }
+#tooltip { position: absolute; left: 0; top: 0; pointer-events: none; max-width: 60%; padding: 3px 6px; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  color: var(--vscode-editorHoverWidget-foreground, var(--ls-fg)); background: var(--vscode-editorHoverWidget-background, var(--ls-bg)); border: 1px solid var(--vscode-editorHoverWidget-border, var(--ls-border)); }
 #timeline-canvas:focus-visible { outline: 1px solid var(--ls-selection); outline-offset: -1px; }
 aside { width: 340px; max-width: 40%; border-left: 1px solid var(--ls-border); display: flex; flex-direction: column; min-height: 0; }
 aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; margin: 8px 8px 4px; color: var(--ls-muted); }
@@ -152,6 +154,7 @@ ${o.styleUri ? `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">` : ''}
 <main>
   <div id="timeline-wrap">
     <canvas id="timeline-canvas" tabindex="0" role="img" aria-label="Event loop timeline" aria-describedby="timeline-summary"></canvas>
+    <div id="tooltip" role="tooltip" hidden></div>
   </div>
   <aside aria-label="Stalls and details">
     <h2 id="stall-heading">Stalls (longest first)</h2>
