@@ -1,7 +1,7 @@
 import asyncHooks from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE } from './protocol';
-import { C_DROPPED, C_WRITE, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { C_DROPPED, C_IN_CALLBACK, C_SLEEPING, C_WRITE, H_BEAT, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { enableWithoutPromiseHooks } from './promiseHookGuard';
 import { createRunQueueClock } from './runQueueClock';
 
@@ -45,6 +45,8 @@ export interface DispatchRecorder {
   markAgentCallback(): void;
   /** Ends any stall in progress (at exit). */
   finish(): void;
+  /** True when a callback ran within the last `ms` milliseconds. */
+  activeWithin(ms: number): boolean;
   readonly promisesSkipped: boolean;
 }
 
@@ -94,6 +96,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   // Last time the loop showed life (a hook or the agent's beat). Infinity until the loop runs:
   // evaluating the main module before the first turn is start-up, not a stall.
   let lastEvent = Infinity;
+  let lastHook = 0;
   let inHook = false; // re-entry guard: the agent's own work inside a hook is never recorded
 
   const heartbeat = (t: number) => {
@@ -104,13 +107,14 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   // callback (microtasks after one, such as await continuations). libuv's idle counter is read
   // at each sign of life at depth 0 (about 55 ns) so that the idle part of the gap is exact.
   const timing = performance.nodeTiming;
-  // A turn held mostly by the machine (the thread runnable but given no CPU) is not the code
-  // blocking: at least half the threshold must be the thread's own time, on CPU or in a syscall.
-  // Only a turn made almost entirely of waiting (a preempted, quiet program) is dropped; a busy
-  // loop on a loaded machine still gets some CPU and stays a stall.
+  // A turn held by the machine (the thread runnable but given no CPU) is not the code blocking:
+  // a quarter of the threshold must be the thread's own time, on CPU or in a syscall. A quiet
+  // program that was preempted is dropped (its own time is near zero); a busy loop on a loaded
+  // machine still gets some CPU and stays a stall.
   const runQueueWait = createRunQueueClock();
   let waitAtBeat = runQueueWait?.() ?? 0;
-  const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtBeat : 0) >= threshold / 2;
+  let waitReadAt = now();
+  const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtBeat : 0) >= threshold / 4;
   let idleAtLastEvent = timing.idleTime;
   const gapStall = (t: number) => {
     const gap = t - lastEvent;
@@ -142,7 +146,21 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const before = (asyncId: number) => {
     try {
       const t = now();
-      if (depth === 0) gapStall(t);
+      if (depth === 0) {
+        gapStall(t);
+        control[C_IN_CALLBACK] = 1;
+        // Re-read the runqueue wait at most every 10 ms (one small syscall), so that little wait
+        // from before a stall is counted against it.
+        if (runQueueWait && t - waitReadAt > 10) {
+          waitAtBeat = runQueueWait();
+          waitReadAt = t;
+        }
+        // The watchdog sleeps while the loop is idle; the first callback after that wakes it.
+        if (control[C_SLEEPING] === 1) {
+          control[C_SLEEPING] = 0;
+          Atomics.notify(control, C_SLEEPING);
+        }
+      }
       if (depth < MAX_DEPTH) {
         const slot = asyncId & (TYPE_TABLE - 1);
         let type = unknownType;
@@ -165,6 +183,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       }
       depth++;
       lastEvent = t;
+      lastHook = t;
       heartbeat(t);
     } catch {
       // Never throw into user code.
@@ -183,7 +202,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
           break;
         }
       }
-      if (depth === 0) idleAtLastEvent = timing.idleTime;
+      if (depth === 0) {
+        idleAtLastEvent = timing.idleTime;
+        control[C_IN_CALLBACK] = 0;
+      }
       lastEvent = t;
       heartbeat(t);
     } catch {
@@ -229,12 +251,16 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       if (depth === 0) gapStall(t);
       lastEvent = t;
       idleAtLastEvent = timing.idleTime;
-      if (runQueueWait) waitAtBeat = runQueueWait();
-      heartbeat(t);
+      if (runQueueWait) {
+        waitAtBeat = runQueueWait();
+        waitReadAt = t;
+      }
+      clock[H_BEAT] = origin + t;
     },
     markAgentCallback: () => {
       if (depth > 0 && depth <= MAX_DEPTH) stackOwn[depth - 1] = 1;
     },
+    activeWithin: (ms) => now() - lastHook < ms,
     finish: () => {
       if (depth === 0) gapStall(now());
     },

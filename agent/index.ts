@@ -7,7 +7,7 @@ import { isMainThread, threadId, Worker, workerData } from 'node:worker_threads'
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { readAgentConfig, type ResolvedConfig } from './config';
-import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY } from './sharedRing';
+import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
@@ -16,6 +16,14 @@ import type { ToTransport, TransportWorkerData } from './agentMessages';
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
 const EXIT_FLUSH_TIMEOUT_MS = 3000;
+/**
+ * Stalls inside callbacks need no beat (the hooks write the heartbeat) and idle gaps are measured
+ * exactly; the beat only bounds how late a stall outside any callback (an await continuation) is
+ * noticed. So it runs fast while callbacks run and slowly once the program has been idle for a
+ * second, which keeps an idle program's cost near zero.
+ */
+const BEAT_MS = 12;
+const IDLE_BEAT_MS = 100;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
 const WATCHDOG_START_TIMEOUT_MS = 300;
 
@@ -95,7 +103,12 @@ function start(config: ResolvedConfig): void {
   });
 
   const sampler = startLoopSampler({
-    beatMs: Math.max(5, Math.min(20, config.stallThresholdMs / 4)),
+    beatMs: BEAT_MS,
+    idleBeatMs: IDLE_BEAT_MS,
+    isActive: () => recorder?.activeWithin(1000) ?? false,
+    onArm: (delay) => {
+      ring.clock[H_BEAT_INTERVAL] = delay;
+    },
     sampleMs: 100,
     markOwn: () => recorder?.markAgentCallback(),
     onBeat: () => {

@@ -8,8 +8,13 @@ export interface LoopSink {
 
 /** Options for the sampler. */
 export interface LoopSamplerOptions {
-  /** How often the heartbeat runs; below the stall threshold so idle gaps never look like stalls. */
+  /** How often the beat runs while the program is active, and while it has been idle a while. */
   beatMs: number;
+  idleBeatMs: number;
+  /** True when callbacks ran recently: the beat then runs at `beatMs`. */
+  isActive(): boolean;
+  /** Told the delay of each beat as it is armed (the watchdog judges staleness against it). */
+  onArm(delayMs: number): void;
   /** How often loop delay and utilisation are reported. */
   sampleMs: number;
   /** Called on every beat, inside the agent's own timer callback. */
@@ -19,7 +24,8 @@ export interface LoopSamplerOptions {
   sink: LoopSink;
 }
 
-const HISTOGRAM_RESOLUTION_MS = 10;
+// 20 ms: 50 native timer wakeups a second rather than 100, and still finer than a stall.
+const HISTOGRAM_RESOLUTION_MS = 20;
 const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 
 /**
@@ -33,7 +39,16 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
   let lastElu = performance.eventLoopUtilization();
   let lastSample = performance.now();
 
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout;
+  let stopped = false;
+  const beat = () => {
+    // Re-armed each time so that the rate follows the program: fast while active, slow when idle.
+    if (!stopped) {
+      const delay = options.isActive() ? options.beatMs : options.idleBeatMs;
+      options.onArm(delay);
+      timer = setTimeout(beat, delay);
+      timer.unref();
+    }
     try {
       options.markOwn();
       options.onBeat();
@@ -57,7 +72,9 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
     } catch {
       // The sampler must never disturb the program.
     }
-  }, options.beatMs);
+  };
+  options.onArm(options.beatMs);
+  timer = setTimeout(beat, options.beatMs);
   timer.unref();
 
   let observer: PerformanceObserver | undefined;
@@ -80,7 +97,8 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
 
   return {
     stop: () => {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       histogram.disable();
       observer?.disconnect();
     },

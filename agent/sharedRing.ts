@@ -7,10 +7,14 @@ export const C_DROPPED = 2; // records dropped because the ring was full
 export const C_FLUSH_ACK = 3; // worker bumps this after an exit flush
 export const C_INSPECTOR = 4; // 1 while an inspector server is open (a debugger may pause the thread)
 export const C_READY = 5; // the worker sets 1 once its watchdog runs
+export const C_IN_CALLBACK = 6; // 1 while the recording thread is inside a callback
+export const C_SLEEPING = 7; // 1 while the watchdog sleeps; the recording thread wakes it (notify) on its next callback
 export const CONTROL_INTS = 8;
 
 /** Float64 control slots. */
-export const H_HEARTBEAT = 0; // epoch ms of the recording thread's last sign of life
+export const H_HEARTBEAT = 0; // epoch ms of the recording thread's last hook (a callback began or ended)
+export const H_BEAT = 1; // epoch ms of the recording thread's last timer beat (the loop is turning, perhaps idle)
+export const H_BEAT_INTERVAL = 2; // ms until the recording thread's next beat is due
 export const CONTROL_FLOATS = 4;
 
 /** Records the ring holds: a power of two so indices wrap with a mask. */

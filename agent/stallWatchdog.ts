@@ -1,8 +1,12 @@
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
-import { C_INSPECTOR, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import type { WireFrame } from './protocol';
+
+/** After this long without a callback, the watchdog sleeps until the next one. */
+const IDLE_SLEEP_MS = 1000;
+const SLEEP_TIMEOUT_MS = 5000;
 
 /** A stack taken while the recording thread was blocked. */
 export interface Capture {
@@ -38,16 +42,51 @@ export interface WatchdogSink {
  */
 export class StallWatchdog {
   private busy = false;
+  private stopped = false;
   private lastCapturedBeat = 0;
-  private readonly timer: NodeJS.Timeout;
+  private lastHook = 0;
+  private lastHookChange = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pollMs: number;
   private readonly now = () => performance.timeOrigin + performance.now();
 
+  /**
+   * Polls every few ms while the thread runs callbacks; after a second without any it sleeps on
+   * a shared slot that the thread's next callback notifies, so an idle program wakes nobody.
+   */
   constructor(
     private readonly ring: RingViews,
     private readonly thresholdMs: number,
     private readonly sink: WatchdogSink,
+    /** Called on every poll (the transport flushes from here). */
+    private readonly onTick: () => void,
   ) {
-    this.timer = setInterval(() => this.check(), Math.max(2, Math.min(10, thresholdMs / 5)));
+    this.pollMs = Math.max(2, Math.min(10, thresholdMs / 5));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.pollMs);
+  }
+
+  private tick(): void {
+    try {
+      this.onTick();
+      this.check();
+    } catch {
+      // keep watching
+    }
+    const control = this.ring.control;
+    const idle = Atomics.load(control, C_IN_CALLBACK) === 0 && this.now() - this.lastHookChange > IDLE_SLEEP_MS;
+    if (idle && !this.busy && !this.stopped) {
+      Atomics.store(control, C_SLEEPING, 1);
+      const wait = Atomics.waitAsync(control, C_SLEEPING, 1, SLEEP_TIMEOUT_MS);
+      if (wait.async) {
+        void wait.value.then(() => this.schedule());
+        return;
+      }
+    }
+    this.schedule();
   }
 
   /** True while a capture or pause check is under way. */
@@ -56,13 +95,24 @@ export class StallWatchdog {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
   }
 
   private check(): void {
-    const beat = this.ring.clock[H_HEARTBEAT];
-    if (this.busy || beat === 0 || beat === this.lastCapturedBeat) return;
-    if (this.now() - beat < this.thresholdMs / 2) return;
+    const now = this.now();
+    const hook = this.ring.clock[H_HEARTBEAT];
+    if (hook !== this.lastHook) {
+      this.lastHook = hook;
+      this.lastHookChange = now;
+    }
+    const beat = Math.max(hook, this.ring.clock[H_BEAT]);
+    if (this.busy || hook === 0 || beat === this.lastCapturedBeat) return;
+    // Inside a callback the hooks mark the start exactly; outside one only the timer beats tell
+    // a blocked loop from an idle one, so staleness is judged past the next beat's due time.
+    const inCallback = Atomics.load(this.ring.control, C_IN_CALLBACK) === 1;
+    const grace = inCallback ? 0 : this.ring.clock[H_BEAT_INTERVAL];
+    if (now - beat < grace + this.thresholdMs / 2) return;
     this.lastCapturedBeat = beat;
     this.busy = true;
     const session = new inspector.Session();

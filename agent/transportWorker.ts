@@ -24,6 +24,16 @@ const pendingStalls: { note: StallNote; arrived: number }[] = [];
 let reportedDropped = 0;
 let flushing = false;
 
+let lastFlush = 0;
+/** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll or the flush timer. */
+function maybeFlush(): void {
+  const now = nowEpoch();
+  if (now - lastFlush < FLUSH_INTERVAL_MS) return;
+  lastFlush = now;
+  flushDispatches();
+  settleStalls(false);
+}
+
 const watchdog = data.recordingMainThread
   ? new StallWatchdog(ring, data.stallThresholdMs, {
       captured: (c) => {
@@ -35,7 +45,7 @@ const watchdog = data.recordingMainThread
         link.send({ t: 'paused', ts: p.start * 1000, dur: (p.end - p.start) * 1000 });
         settleStalls(false);
       },
-    })
+    }, maybeFlush)
   : undefined;
 
 // The program's thread waits (briefly, bounded) for this before its first turn, so that stalls
@@ -144,15 +154,8 @@ parentPort?.on('message', (m: ToTransport) => {
   }
 });
 
-const flushTimer = setInterval(() => {
-  try {
-    flushDispatches();
-    settleStalls(false);
-  } catch {
-    // keep going
-  }
-}, FLUSH_INTERVAL_MS);
-// This thread's own timers and socket stay ref'd: the program's side unrefs the whole worker,
-// so the worker lives as long as the program and never longer.
-void flushTimer;
+// Without a watchdog (a worker thread is recorded), a plain timer flushes. This thread's own
+// timers and socket stay ref'd: the program's side unrefs the whole worker, so the worker lives
+// as long as the program and never longer.
+if (!watchdog) setInterval(() => maybeFlush(), FLUSH_INTERVAL_MS);
 link.connect();
