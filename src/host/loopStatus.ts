@@ -1,6 +1,7 @@
 /** What the status bar says about the active process's loop: delay p99, utilisation, stalling or paused. */
 import type { LoopSample } from '../collector/model';
 import type { Session } from '../collector/sessionStore';
+import { sessionLabel } from './sessionLabel';
 import { formatMs } from './stallFlags';
 
 /** A loop that sends no sample for this long while connected is blocked (samples come from its own loop). */
@@ -39,7 +40,7 @@ export function loopStatus(input: LoopStatusInput): LoopStatus {
   const figures = (last ? `p99 ${formatMs(last.p99 * 1000)} · ${Math.round(last.utilization * 100)}%` : 'waiting for samples')
     + (dropped ? ` · ${compactCount(dropped)} dropped` : '');
   const tooltip = [
-    `Loopscope — ${session.info.title} (pid ${session.info.pid}${session.info.tid ? `, thread ${session.info.tid}` : ''})`,
+    `Loopscope — ${sessionLabel(session.info)}`,
     last ? `Loop delay p50 ${formatMs(last.p50 * 1000)}, p99 ${formatMs(last.p99 * 1000)}, max ${formatMs(last.max * 1000)}; utilisation ${Math.round(last.utilization * 100)}%` : 'No loop sample yet',
     `${input.sessionCount} session${input.sessionCount === 1 ? '' : 's'}`,
     ...(dropped ? [`${dropped.toLocaleString('en-US')} events dropped (store limits or agent buffer)`] : []),

@@ -3,6 +3,7 @@ import { countedStalls } from './sessionStalls';
 import { aggregateStallFlags } from './stallFlags';
 import { stateSnapshot } from './stateSnapshot';
 import { worstStalls } from './worstStalls';
+import { sessionLabel } from './sessionLabel';
 import { frame, stall, storeWithSession } from './testFixtures';
 
 function fixture() {
@@ -26,6 +27,13 @@ describe('stateSnapshot', () => {
       stalls: [{ url: 'file:///w/a.js', lineNumber: 7, ts: 1e6, dur: 120_000, durMs: 120 }, { url: 'node:internal/x', lineNumber: 1, dur: 60_000 }] });
     expect(snap.diagnostics).toEqual([{ path: '/w/a.js', lineNumber: 7, message: 'blocked the event loop 1× (max 120 ms)', severity: 'warning' }]);
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+  });
+});
+
+describe('sessionLabel', () => {
+  it('names the script rather than the node binary', () => {
+    expect(sessionLabel({ title: '/usr/bin/node', argv: ['/usr/bin/node', '--inspect', '/w/server.js'], pid: 5, tid: 0 })).toBe('server.js (pid 5)');
+    expect(sessionLabel({ title: 'my-worker', argv: ['node', 'a.js'], pid: 5, tid: 2 })).toBe('my-worker (pid 5, thread 2)');
   });
 });
 

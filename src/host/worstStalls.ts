@@ -1,6 +1,7 @@
 /** The longest stalls across sessions, as quick-pick entries that know where to open. */
 import type { Stall } from '../collector/model';
 import type { CountedStalls } from './sessionStalls';
+import { sessionLabel } from './sessionLabel';
 import { blockingFrame, formatMs, filePathOf } from './stallFlags';
 
 /** One entry of "Loopscope: Show Worst Stalls". */
@@ -24,11 +25,11 @@ export function worstStalls(counted: readonly CountedStalls[], limit = 50): Wors
     const frame = blockingFrame(stall.stack);
     const path = frame ? filePathOf(frame.url) : undefined;
     const where = frame && path ? `${path.split(/[\\/]/).pop()}:${frame.lineNumber}` : 'no user frame';
-    const fn = frame?.functionName || stall.stack[0]?.functionName || '(anonymous)';
+    const fn = stall.stack.length === 0 ? '(no stack captured)' : frame?.functionName || stall.stack[0]?.functionName || '(anonymous)';
     return {
       label: `$(warning) ${formatMs(stall.dur)} — ${fn}`,
       description: where,
-      detail: `${session.info.title} (pid ${session.info.pid}${session.info.tid ? `, thread ${session.info.tid}` : ''}) at ${new Date(stall.ts / 1000).toLocaleTimeString()}${path ? ` — ${path}` : ''}`,
+      detail: `${sessionLabel(session.info)} at ${new Date(stall.ts / 1000).toLocaleTimeString()}${path ? ` — ${path}` : ''}`,
       sessionId: session.id,
       stall,
       path,

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { SessionStore, type Session } from '../collector/sessionStore';
 import { DisposableList } from '../host/disposableList';
+import { sessionLabel } from '../host/sessionLabel';
 import { SessionsModel } from '../host/sessionsModel';
 import { stateSnapshot, type StateSnapshot } from '../host/stateSnapshot';
 import { loadAgentIntoDebugSession } from './attachAgent';
@@ -51,7 +52,7 @@ export class LoopscopeExtension implements vscode.Disposable {
 
     this.model.on('warning', (message) => this.showWarning(message));
     this.model.store.on('added', (s) => this.sessionAdded(s));
-    this.model.store.on('ended', (s) => this.log.info(`Session ${s.id} (${s.info.title}) ended${s.endReason ? `: ${s.endReason}` : ''}; ${s.eventCount} dispatches, ${s.stalls.length} stalls kept`));
+    this.model.store.on('ended', (s) => this.log.info(`Session ${s.id} (${sessionLabel(s.info)}) ended${s.endReason ? `: ${s.endReason}` : ''}; ${s.eventCount} dispatches, ${s.stalls.length} stalls kept`));
     this.registerCommands();
   }
 
@@ -99,14 +100,14 @@ export class LoopscopeExtension implements vscode.Disposable {
 
   /** Logs a new thread; the first one of a run opens (or offers) the timeline. */
   private sessionAdded(session: Session): void {
-    const { pid, tid, title, nodeVersion } = session.info;
-    this.log.info(`Session ${session.id}: ${title} (pid ${pid}${tid ? `, thread ${tid}` : ''}, Node ${nodeVersion}) connected`);
+    const label = sessionLabel(session.info);
+    this.log.info(`Session ${session.id}: ${label}, Node ${session.info.nodeVersion}, connected`);
     if (this.announcedFirstProcess || TimelinePanel.open) return;
     this.announcedFirstProcess = true;
     const policy = this.settings.openTimeline;
     if (policy === 'onFirstProcess') TimelinePanel.show(this.timelineDeps, true);
     else if (policy === 'notify') {
-      void vscode.window.showInformationMessage(`Loopscope: ${title} (pid ${pid}) is reporting its event loop.`, 'Open Timeline').then((choice) => {
+      void vscode.window.showInformationMessage(`Loopscope: ${label} is reporting its event loop.`, 'Open Timeline').then((choice) => {
         if (choice) TimelinePanel.show(this.timelineDeps);
       });
     }
