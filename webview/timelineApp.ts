@@ -90,6 +90,7 @@ export class TimelineApp implements TimelineActions {
     // Theme changes in VS Code swap body classes; standalone follows the OS scheme.
     new MutationObserver(() => this.refreshTheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.refreshTheme());
+    this.watchPixelRatio();
     this.setFollow(true);
     this.invalidate();
   }
@@ -243,6 +244,15 @@ export class TimelineApp implements TimelineActions {
   private stallPlace(ref: StallRef): string {
     const f = culpritFrame(ref.stall.stack);
     return f ? frameLocation(f) : 'an unknown location';
+  }
+
+  /** Redraws when the device-pixel ratio changes (window moved to another screen, browser zoom). */
+  private watchPixelRatio(): void {
+    const query = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    query.addEventListener('change', () => {
+      this.invalidate();
+      this.watchPixelRatio();
+    }, { once: true });
   }
 
   private refreshTheme(): void {

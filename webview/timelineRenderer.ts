@@ -8,6 +8,7 @@ import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from
 import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
 import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
 import { createLodFrame, type LodFrame } from './lodPyramid';
+import { OverviewDrawing } from './overviewDrawing';
 import { LANE_LABELS, type LaneKind } from './resourceLanes';
 import type { Selection } from './selection';
 import type { Theme } from './theme';
@@ -38,8 +39,7 @@ export class TimelineRenderer {
   cssWidth = 1;
   cssHeight = 1;
   private frame: LodFrame = createLodFrame(1);
-  private overviewCache: { key: string; density: Float32Array; stalls: number } | undefined;
-  private overviewAt = 0;
+  private readonly overview = new OverviewDrawing();
   private readonly painter = new AggregatePainter();
   /** Lanes painted so far this frame (each gets its own pixel buffer). */
   private laneSlot = 0;
@@ -61,7 +61,7 @@ export class TimelineRenderer {
     this.cssHeight = cssHeight;
     this.canvas.width = w;
     this.canvas.height = h;
-    this.overviewCache = undefined;
+    this.overview.invalidate();
     return true;
   }
 
@@ -94,7 +94,7 @@ export class TimelineRenderer {
     // The grid goes over the lanes (lanes are painted as pixels, which would hide it), faintly.
     this.drawGrid(st, x0, tw, tracksTop, pxUs);
     ctx.restore();
-    this.drawOverview(st, x0, tw);
+    this.overview.draw(ctx, st, x0, tw, dpr);
     this.drawAxis(st, x0, tw, pxUs);
     return performance.now() - started;
   }
@@ -200,7 +200,7 @@ export class TimelineRenderer {
       }
     }
 
-    this.drawSliceOutlines(st, band, xOf, dpr);
+    this.drawSliceOutlines(st, band, xOf, pxUs);
     ctx.fillStyle = theme.border;
     ctx.fillRect(0, bandBottom, this.canvas.width, Math.max(1, Math.round(dpr)));
   }
@@ -231,15 +231,15 @@ export class TimelineRenderer {
     ctx.fillText(info, Math.min(4 * dpr + tw, this.canvas.width * 0.6), y + h / 2 - 2 * dpr);
   }
 
-  private drawSliceOutlines(st: RenderState, band: TrackBand, xOf: (t: number) => number, dpr: number): void {
-    const { ctx } = this;
+  private drawSliceOutlines(st: RenderState, band: TrackBand, xOf: (t: number) => number, pxUs: number): void {
+    const { ctx, dpr } = this;
     const outline = (ref: SliceRef, color: string, width: number): void => {
       if (ref.track !== band.track) return;
       const row = band.rows.find((r) => r.lane === ref.lane);
       if (!row) return;
       const s = ref.lane.slices;
       const xa = xOf(s.ts(ref.index));
-      const w = Math.max(3 * dpr, s.dur(ref.index) / ((st.viewport.span) / (this.canvas.width - METRICS.gutter * dpr)));
+      const w = Math.max(3 * dpr, s.dur(ref.index) / pxUs);
       ctx.strokeStyle = color;
       ctx.lineWidth = width;
       ctx.strokeRect(xa - width / 2, this.y(st, row.y) + width / 2, w + width, Math.round(row.h * dpr) - width);
@@ -289,74 +289,6 @@ export class TimelineRenderer {
     ctx.fillText(`span ${formatDuration(vp.span)}`, 4 * dpr, y + h / 2 - 2 * dpr);
     ctx.fillStyle = theme.border;
     ctx.fillRect(0, y + h - Math.max(1, Math.round(dpr)), this.canvas.width, Math.max(1, Math.round(dpr)));
-  }
-
-  /** The whole recording at a glance, with the visible window marked (cached; live data refreshes it a few times a second). */
-  private drawOverview(st: RenderState, x0: number, tw: number): void {
-    const { ctx, dpr } = this;
-    const { theme, viewport: vp, model } = st;
-    const y = Math.round(st.layout.overview.y * dpr);
-    const h = Math.round(st.layout.overview.h * dpr);
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, y, this.canvas.width, h);
-    const b = vp.bounds;
-    ctx.font = `${Math.round(10 * dpr)}px ${theme.font}`;
-    ctx.textBaseline = 'middle';
-    ctx.fillStyle = theme.muted;
-    ctx.fillText('Overview', 4 * dpr, y + h / 2);
-    if (!b) return;
-    const span = Math.max(1, b.end - b.start);
-    const opx = span / tw;
-    const key = `${tw}:${b.start}:${b.end}:${st.minDurUs}`;
-    const now = performance.now();
-    if (!this.overviewCache || (this.overviewCache.key !== key && now - this.overviewAt > 250)) {
-      const density = new Float32Array(tw);
-      const frame = createLodFrame(tw);
-      frame.t0 = b.start;
-      frame.pxUs = opx;
-      for (const track of model.tracks) {
-        for (const lane of track.lanes) {
-          lane.lod.query(frame, st.minDurUs);
-          for (let x = 0; x < tw; x++) density[x] += frame.count[x] ? Math.max(0.15, frame.coverage[x]) : 0;
-          for (const i of frame.wide) {
-            const xa = Math.max(0, Math.floor((lane.slices.ts(i) - b.start) / opx));
-            const xb = Math.min(tw - 1, Math.floor((lane.slices.ts(i) + lane.slices.dur(i) - b.start) / opx));
-            for (let x = xa; x <= xb; x++) density[x] += 1;
-          }
-        }
-      }
-      this.overviewCache = { key, density, stalls: 0 };
-      this.overviewAt = now;
-    }
-    const density = this.overviewCache.density;
-    const maxD = Math.max(1, st.model.tracks.length);
-    ctx.fillStyle = theme.lanes.timers;
-    ctx.globalAlpha = 0.7;
-    const path = new Path2D();
-    for (let x = 0; x < density.length && x < tw; x++) {
-      if (density[x] <= 0) continue;
-      const bh = Math.max(1, Math.min(1, density[x] / maxD) * (h - 4 * dpr));
-      path.rect(x0 + x, y + h - 2 * dpr - bh, 1, bh);
-    }
-    ctx.fill(path);
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = theme.stall;
-    for (const track of model.tracks) {
-      for (const s of track.stalls) {
-        ctx.fillRect(x0 + Math.floor((s.ts - b.start) / opx), y + 2 * dpr, Math.max(2 * dpr, s.dur / opx), 6 * dpr);
-      }
-    }
-    // The visible window.
-    const wa = x0 + (vp.start - b.start) / opx;
-    const wb = x0 + (vp.start + vp.span - b.start) / opx;
-    ctx.fillStyle = theme.background;
-    ctx.globalAlpha = 0.55;
-    if (wa > x0) ctx.fillRect(x0, y, wa - x0, h);
-    if (wb < x0 + tw) ctx.fillRect(wb, y, x0 + tw - wb, h);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = theme.selection;
-    ctx.lineWidth = Math.max(1, dpr);
-    ctx.strokeRect(Math.max(x0, wa) + 0.5, y + 0.5, Math.max(2, Math.min(x0 + tw, wb) - Math.max(x0, wa) - 1), h - 1);
   }
 }
 
