@@ -36,4 +36,14 @@ describe('SessionsModel', () => {
     vi.useRealTimers();
     model.dispose();
   });
+  it('keeps the newest warnings, bounded, and announces each', () => {
+    const model = new SessionsModel(new SessionStore(), 1);
+    const seen: string[] = [];
+    model.on('warning', (m) => seen.push(m));
+    for (let i = 0; i < 60; i++) model.warn(`w${i}`);
+    expect(seen).toHaveLength(60);
+    expect(model.warnings).toHaveLength(50);
+    expect(model.warnings[0]).toBe('w10');
+    model.dispose();
+  });
 });
