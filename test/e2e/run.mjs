@@ -11,12 +11,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectBridge } from './bridge.mjs';
 import { installVsix, makeProfile, removeProfile, startCodeServer } from './codeServer.mjs';
-import { killApp, makeWorkspace, markerLine } from './fixtureApp.mjs';
+import { killApp, makeWorkspace, markerLine, pidAlive } from './fixtureApp.mjs';
 import { commandTitles, packageBridge, packageLoopscope, ROOT } from './packageExtension.mjs';
 import { provisionVsCodeHost } from './provisionVsCodeHost.mjs';
 import { runExtensionHostSuite } from './runExtensionHostSuite.mjs';
 import { describeTimeline } from './timelinePage.mjs';
-import { ARTIFACTS, launchBrowser, notifications, openWorkbench, screenshot, statusBarItems, waitForWorkbenchReady } from './workbench.mjs';
+import { ARTIFACTS, debugConsoleTail, launchBrowser, notifications, openWorkbench, screenshot, statusBarItems, waitForWorkbenchReady } from './workbench.mjs';
 import * as s0 from './scenarios/s0WorkbenchLoads.mjs';
 import * as s1 from './scenarios/s1DebugShowsStall.mjs';
 import * as s2 from './scenarios/s2ClickToSource.mjs';
@@ -126,7 +126,7 @@ async function runScenarios(paths, vsix) {
         record(s.mod.name, true, ts);
       } catch (e) {
         const shot = await screenshot(page, `scenario-${s.id}-FAILED`);
-        console.log(await failureReport(e, page, bridge, consoleErrors.slice(errorsBefore), shot));
+        console.log(await failureReport(e, page, bridge, consoleErrors.slice(errorsBefore), shot, ctx.app));
         record(s.mod.name, false, ts, e instanceof Error ? e.message : String(e));
       }
     }
@@ -144,7 +144,7 @@ async function runScenarios(paths, vsix) {
 }
 
 /** Everything needed to understand a failure from the CI log alone. */
-async function failureReport(error, page, bridge, consoleErrors, shot) {
+async function failureReport(error, page, bridge, consoleErrors, shot, app) {
   const lines = [`--- failure: ${error instanceof Error ? error.message : error}`];
   lines.push(`screenshot: ${shot}`);
   lines.push(`timeline page:\n${await describeTimeline(page).catch((e) => `  (unreadable: ${e.message})`)}`);
@@ -154,6 +154,9 @@ async function failureReport(error, page, bridge, consoleErrors, shot) {
   const state = await bridge.command('loopscope.getState').catch((e) => `unavailable: ${e.message}`);
   lines.push(`loopscope.getState: ${JSON.stringify(state).slice(0, 3000)}`);
   lines.push(`workbench: ${JSON.stringify(await bridge.workbench().catch((e) => e.message)).slice(0, 2000)}`);
+  if (app) lines.push(`app pid ${app.pid}: ${pidAlive(app.pid) ? 'running' : 'NOT running'}`);
+  const repl = await debugConsoleTail(page).catch((e) => [`(unreadable: ${e.message.split('\n')[0]})`]);
+  lines.push(`debug console (last lines):\n  ${repl.join('\n  ')}`);
   writeFileSync(join(ARTIFACTS, `${Date.now()}-failure.txt`), lines.join('\n'));
   return lines.join('\n');
 }

@@ -150,3 +150,11 @@ export async function screenshot(page, name) {
 export async function notifications(page) {
   return page.$$eval('.notification-toast, .notifications-center .notification-list-item', (els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
 }
+
+/** The Debug Console's last lines (the debuggee's own output and errors), for failure reports. */
+export async function debugConsoleTail(page, lines = 30) {
+  await runCommand(page, 'Debug Console: Focus on Debug Console View');
+  await page.locator('.repl').first().waitFor({ state: 'visible', timeout: 5_000 });
+  const rows = await page.$$eval('.repl .monaco-list-row', (els) => els.map((e) => (e.innerText ?? '').replace(/\s+/g, ' ').trim()));
+  return rows.slice(-lines);
+}
