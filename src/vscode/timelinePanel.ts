@@ -78,6 +78,8 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Selects a stall in the page. */
   revealStall(sessionId: string, ts: number): void {
+    this.dirty = true;
+    this.flush(); // the page must hold the stall before it can select it
     this.post({ type: 'revealStall', sessionId, ts });
   }
 
@@ -129,13 +131,14 @@ export class TimelinePanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         // A (re)loaded page knows nothing: replay the recording, then every live session.
+        // Data first, then what was asked meanwhile (a revealStall needs its stall to be there).
         this.ready = true;
         this.feed.reset();
         if (this.trace) void this.panel.webview.postMessage({ type: 'loadTrace', ...this.trace } satisfies ToWebview);
-        for (const p of this.pending.filter((p) => p.type !== 'loadTrace')) void this.panel.webview.postMessage(p);
-        this.pending = [];
         this.dirty = true;
         this.flush();
+        for (const p of this.pending.filter((p) => p.type !== 'loadTrace')) void this.panel.webview.postMessage(p);
+        this.pending = [];
         break;
       case 'openSource':
         void openSource(m.url, m.lineNumber, m.columnNumber);
