@@ -45,8 +45,10 @@ export interface DispatchRecorder {
   markAgentCallback(): void;
   /** Ends any stall in progress (at exit). */
   finish(): void;
-  /** True when a callback ran within the last `ms` milliseconds. */
+  /** True when a callback of the program ran within the last `ms` milliseconds. */
   activeWithin(ms: number): boolean;
+  /** Runs `schedule`, which creates one of the agent's own resources: its callbacks are never recorded. */
+  asAgent<T>(schedule: () => T): T;
   readonly promisesSkipped: boolean;
 }
 
@@ -97,6 +99,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   // evaluating the main module before the first turn is start-up, not a stall.
   let lastEvent = Infinity;
   let lastHook = 0;
+  // The agent's own timers, by asyncId (a few, re-armed over time): skipped before any bookkeeping.
+  const ownIds = new Float64Array(4);
+  let ownNext = 0;
+  let schedulingOwn = false;
   let inHook = false; // re-entry guard: the agent's own work inside a hook is never recorded
 
   const heartbeat = (t: number) => {
@@ -125,6 +131,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
 
   const init = (asyncId: number, type: string, triggerAsyncId: number, resource: object) => {
+    if (schedulingOwn) {
+      ownIds[ownNext++ & 3] = asyncId;
+      return;
+    }
     if (inHook) return;
     inHook = true;
     try {
@@ -145,6 +155,14 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const before = (asyncId: number) => {
     try {
+      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) {
+        if (depth < MAX_DEPTH) {
+          stackAsyncId[depth] = asyncId;
+          stackOwn[depth] = 1;
+        }
+        depth++;
+        return;
+      }
       const t = now();
       if (depth === 0) {
         gapStall(t);
@@ -192,6 +210,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const after = (asyncId: number) => {
     try {
+      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) {
+        if (depth > 0) depth--;
+        return;
+      }
       const t = now();
       // Unwind to the matching entry: an uncaught exception can skip inner `after`s.
       while (depth > 0) {
@@ -261,6 +283,14 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       if (depth > 0 && depth <= MAX_DEPTH) stackOwn[depth - 1] = 1;
     },
     activeWithin: (ms) => now() - lastHook < ms,
+    asAgent: (schedule) => {
+      schedulingOwn = true;
+      try {
+        return schedule();
+      } finally {
+        schedulingOwn = false;
+      }
+    },
     finish: () => {
       if (depth === 0) gapStall(now());
     },

@@ -23,7 +23,7 @@ const EXIT_FLUSH_TIMEOUT_MS = 3000;
  * second, which keeps an idle program's cost near zero.
  */
 const BEAT_MS = 12;
-const IDLE_BEAT_MS = 100;
+const IDLE_BEAT_MS = 250;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
 const WATCHDOG_START_TIMEOUT_MS = 300;
 
@@ -106,6 +106,7 @@ function start(config: ResolvedConfig): void {
     beatMs: BEAT_MS,
     idleBeatMs: IDLE_BEAT_MS,
     isActive: () => recorder?.activeWithin(1000) ?? false,
+    asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;
     },

@@ -15,6 +15,8 @@ export interface LoopSamplerOptions {
   isActive(): boolean;
   /** Told the delay of each beat as it is armed (the watchdog judges staleness against it). */
   onArm(delayMs: number): void;
+  /** Wraps the arming of the beat timer so that the recorder knows it as the agent's own. */
+  asAgent<T>(schedule: () => T): T;
   /** How often loop delay and utilisation are reported. */
   sampleMs: number;
   /** Called on every beat, inside the agent's own timer callback. */
@@ -26,6 +28,7 @@ export interface LoopSamplerOptions {
 
 // 20 ms: 50 native timer wakeups a second rather than 100, and still finer than a stall.
 const HISTOGRAM_RESOLUTION_MS = 20;
+const IDLE_SAMPLE_MS = 1000;
 const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 
 /**
@@ -36,6 +39,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
   const origin = performance.timeOrigin;
   const histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
   histogram.enable();
+  let histogramOn = true;
   let lastElu = performance.eventLoopUtilization();
   let lastSample = performance.now();
 
@@ -44,16 +48,24 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
   const beat = () => {
     // Re-armed each time so that the rate follows the program: fast while active, slow when idle.
     if (!stopped) {
-      const delay = options.isActive() ? options.beatMs : options.idleBeatMs;
+      const active = options.isActive();
+      // An idle loop has no delay to measure: the histogram's own timer sleeps with it.
+      if (active !== histogramOn) {
+        histogramOn = active;
+        if (active) histogram.enable();
+        else histogram.disable();
+      }
+      const delay = active ? options.beatMs : options.idleBeatMs;
       options.onArm(delay);
-      timer = setTimeout(beat, delay);
+      timer = options.asAgent(() => setTimeout(beat, delay));
       timer.unref();
     }
     try {
       options.markOwn();
       options.onBeat();
       const t = performance.now();
-      if (t - lastSample < options.sampleMs) return;
+      // Idle, there is nothing new to see: one sample a second spares the transport a wakeup.
+      if (t - lastSample < (histogramOn ? options.sampleMs : IDLE_SAMPLE_MS)) return;
       lastSample = t;
       const elu = performance.eventLoopUtilization();
       const window = performance.eventLoopUtilization(elu, lastElu);
@@ -74,7 +86,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
     }
   };
   options.onArm(options.beatMs);
-  timer = setTimeout(beat, options.beatMs);
+  timer = options.asAgent(() => setTimeout(beat, options.beatMs));
   timer.unref();
 
   let observer: PerformanceObserver | undefined;

@@ -95,3 +95,14 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A one-line-per-stall description for failure messages: duration, where, how captured. */
+export function describeStalls(stalls: TraceEvent[]): string {
+  return stalls
+    .map((s) => {
+      const stack = (s.args?.stack ?? []) as { url: string; lineNumber: number; functionName: string }[];
+      const top = stack.slice(0, 4).map((f) => `${f.functionName || '<anon>'}@${f.url.split('/').pop()}:${f.lineNumber}`).join(' < ');
+      return `${Math.round(s.dur! / 1000)} ms ${String(s.args?.resourceType ?? 'outside callbacks')} ${String(s.args?.captured)} ${top}`;
+    })
+    .join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markedLines, recordFixture, userFrame } from './harness';
+import { describeStalls, markedLines, recordFixture, userFrame } from './harness';
 
 /** Recorded duration must match what the program measured itself, within scheduling noise. */
 function expectDurationNear(recordedUs: number, measuredMs: number): void {
@@ -21,7 +21,7 @@ describe('stalls in real programs, recorded by the real CLI', () => {
   it.each(singles)('%s: one stall in %s, at the blocking line, with the measured duration', async (fixture) => {
     const r = await recordFixture(fixture);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stalls).toHaveLength(1);
+    expect(r.stalls, describeStalls(r.stalls)).toHaveLength(1);
     const [line] = markedLines(fixture);
     const frame = userFrame(r.stalls[0]);
     expect(frame, JSON.stringify(r.stalls[0].args)).toBeDefined();
@@ -35,7 +35,7 @@ describe('stalls in real programs, recorded by the real CLI', () => {
     const r = await recordFixture('multiStall.js');
     expect(r.code, r.stderr).toBe(0);
     const stalls = [...r.stalls].sort((a, b) => a.ts! - b.ts!);
-    expect(stalls).toHaveLength(3);
+    expect(stalls, describeStalls(stalls)).toHaveLength(3);
     expect(stalls.map((s) => userFrame(s)?.lineNumber)).toEqual(markedLines('multiStall.js'));
     stalls.forEach((s, i) => expectDurationNear(s.dur!, r.report.blocks[i].ms));
   });
@@ -43,7 +43,7 @@ describe('stalls in real programs, recorded by the real CLI', () => {
   it('a quiet program has dispatches and no stall', async () => {
     const r = await recordFixture('quiet.js');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stalls).toHaveLength(0);
+    expect(r.stalls, describeStalls(r.stalls)).toHaveLength(0);
     const types = new Set(r.dispatches.map((d) => d.name));
     expect(types).toContain('Timeout');
     expect(types).toContain('FSREQCALLBACK');
@@ -53,7 +53,7 @@ describe('stalls in real programs, recorded by the real CLI', () => {
 
   it('--stall-threshold changes what counts as a stall', async () => {
     const r = await recordFixture('multiStall.js', ['--stall-threshold', '150']);
-    expect(r.stalls).toHaveLength(1);
+    expect(r.stalls, describeStalls(r.stalls)).toHaveLength(1);
     expect(userFrame(r.stalls[0])?.lineNumber).toBe(markedLines('multiStall.js')[1]);
   });
 });
