@@ -32,7 +32,9 @@ export async function loadAgentIntoDebugSession(arg: unknown, sessions: DebugSes
 
 /** The child session (the one that talks to a process) to evaluate in. */
 async function pickProcessSession(arg: unknown, sessions: DebugSessions): Promise<vscode.DebugSession | undefined> {
-  const given = isDebugSession(arg) ? arg : vscode.debug.activeDebugSession;
+  // From the Call Stack view's context menu the argument names the session by id.
+  const byId = typeof (arg as { sessionId?: unknown })?.sessionId === 'string' ? sessions.byId((arg as { sessionId: string }).sessionId) : undefined;
+  const given = isDebugSession(arg) ? arg : byId ?? vscode.debug.activeDebugSession;
   let candidates = given ? sessions.processSessionsOf(given) : [];
   if (candidates.length === 0) candidates = sessions.list().filter((s) => s.parentSession);
   if (candidates.length === 0 && given) candidates = [given]; // a plain attach without children: try it, with the timeout

@@ -57,6 +57,11 @@ export class DebugSessions implements vscode.Disposable {
     return [...this.sessions.values()].sort((a, b) => Number(!!b.parentSession) - Number(!!a.parentSession));
   }
 
+  /** A running Node debug session by id. */
+  byId(id: string): vscode.DebugSession | undefined {
+    return this.sessions.get(id);
+  }
+
   /** The child sessions of `session` (or itself when it is one). */
   processSessionsOf(session: vscode.DebugSession): vscode.DebugSession[] {
     if (session.parentSession) return [session];
