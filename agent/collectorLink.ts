@@ -2,7 +2,7 @@ import type WebSocket from 'ws';
 import { TOKEN_HEADER, type AgentMessage, type HelloMessage } from './protocol';
 
 /** Bytes kept for sending while the collector is slow or away; older dispatch frames go first. */
-const BACKLOG_LIMIT_BYTES = 32 * 1024 * 1024;
+const BACKLOG_LIMIT_BYTES = 16 * 1024 * 1024;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
 

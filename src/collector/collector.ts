@@ -78,12 +78,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (status: number, text: string) => {
-      this.emit('warning', `refused a connection: ${text}`);
+    const refuse = (status: number, text: string, why: string) => {
+      this.emit('warning', `refused a connection (${status} ${text}): ${why}`);
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (req.headers.origin !== undefined) return refuse(403, 'Forbidden');
-    if (!this.tokenMatches(req.headers[TOKEN_HEADER])) return refuse(401, 'Unauthorized');
+    if (req.headers.origin !== undefined) return refuse(403, 'Forbidden', `a browser page (Origin ${String(req.headers.origin).slice(0, 80)}) may not connect`);
+    if (!this.tokenMatches(req.headers[TOKEN_HEADER])) return refuse(401, 'Unauthorized', 'wrong or missing token (an agent started by another Loopscope window or recorder?)');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   }
 
