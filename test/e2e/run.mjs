@@ -5,7 +5,7 @@
 // everything it started (also on failure) and ends with "N passed, N failed".
 //   --no-build        reuse dist/ and out/ as they are (and the .vsix of LOOPSCOPE_VSIX if set)
 //   --skip-suite      skip the extension-host suite
-//   --only=1,2        run only these scenarios (2, 3 and 5 need 1 listed too)
+//   --only=1,2        run only these scenarios (1b, 2, 3 and 5 need 1 listed too)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,19 +19,21 @@ import { describeTimeline } from './timelinePage.mjs';
 import { ARTIFACTS, debugConsoleTail, launchBrowser, notifications, openWorkbench, screenshot, statusBarItems, waitForWorkbenchReady } from './workbench.mjs';
 import * as s0 from './scenarios/s0WorkbenchLoads.mjs';
 import * as s1 from './scenarios/s1DebugShowsStall.mjs';
+import * as s1b from './scenarios/s1bCryptoStallLine.mjs';
 import * as s2 from './scenarios/s2ClickToSource.mjs';
 import * as s3 from './scenarios/s3BreakpointIsNotAStall.mjs';
 import * as s4 from './scenarios/s4OpenRecording.mjs';
 import * as s5 from './scenarios/s5StopMarksEnded.mjs';
 
 /**
- * Run order. 2, 3 and 5 use the app and session scenario 1 started (ctx.app, ctx.sessionId) and
+ * Run order. 1b, 2, 3 and 5 use the app and session scenario 1 started (ctx.app, ctx.sessionId) and
  * check for them themselves, so one wrong assertion in 1 does not hide their results.
  * 5 before 4: the live session is stopped before a recording takes the timeline over.
  */
 const SCENARIOS = [
   { id: '0', mod: s0 },
   { id: '1', mod: s1 },
+  { id: '1b', mod: s1b },
   { id: '2', mod: s2 },
   { id: '3', mod: s3 },
   { id: '5', mod: s5 },

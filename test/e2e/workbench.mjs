@@ -65,26 +65,34 @@ export async function waitForWorkbenchReady(page) {
   await waitFor(async () => (await page.$$('.statusbar-item')).length > 2, { timeout: 60_000, what: 'status bar items' });
 }
 
-/** Runs a command through F1 the way a user does: type its title, pick the exact row. */
+/**
+ * Runs a command through F1 the way a user does: type its title, pick the exact row. The palette
+ * can be mid-transition (another quick input closing), so a failed attempt is retried from Escape.
+ */
 export async function runCommand(page, title, { timeout = 20_000 } = {}) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await waitFor(async () => {
-    const labels = await page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts();
-    return labels.some((l) => l.trim() === title);
-  }, { timeout, what: `command palette row "${title}"` }).catch(async (e) => {
-    const labels = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
-    await page.keyboard.press('Escape');
-    throw new Error(`${e.message}\npalette showed: ${JSON.stringify(labels.slice(0, 10))}`);
-  });
   const exact = page.locator('.quick-input-widget .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(title)}\\s*$`) }),
   }).first();
-  await (await exact.count() ? exact : row).click();
+  let lastRows = [];
+  try {
+    await waitFor(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      const found = await waitFor(async () => (await exact.count()) > 0, { timeout: 5_000, what: 'row' }).then(() => true, () => false);
+      if (!found) {
+        lastRows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
+        return false;
+      }
+      await exact.click({ timeout: 5_000 });
+      return true;
+    }, { timeout, interval: 200, what: `command palette row "${title}"` });
+  } catch (e) {
+    await page.keyboard.press('Escape');
+    throw new Error(`${e.message}\npalette showed: ${JSON.stringify(lastRows.slice(0, 10))}`);
+  }
 }
 
 function escapeRe(s) {

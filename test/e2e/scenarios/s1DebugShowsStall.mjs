@@ -50,9 +50,4 @@ export async function run(ctx) {
     blocking = false;
     await keepBlocking;
   }
-
-  // Last, as it is the most demanding: the handler's stall names the line of the synchronous crypto
-  // call (user code), although the loop was held inside native code.
-  await waitFor(async () => (await stallItems(frame)).some((s) => s.text.includes(`server.js:${lines.hash}`)),
-    { timeout: 10_000, what: `a stall item naming server.js:${lines.hash} (the pbkdf2Sync call in hashPassword)` });
 }

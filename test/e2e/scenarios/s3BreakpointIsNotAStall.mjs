@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { get } from '../fixtureApp.mjs';
 import { stallItems, timelineFrame } from '../timelinePage.mjs';
-import { runCommand, statusBarItems, waitFor } from '../workbench.mjs';
+import { activeEditor, runCommand, statusBarItems, waitFor } from '../workbench.mjs';
 
 export const name = '3 a breakpoint pause longer than the threshold is not a stall';
 
@@ -11,14 +11,17 @@ const PAUSE_MS = 1500;
 
 async function openAtLine(page, file, line) {
   await page.keyboard.press('Escape');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
   await runCommand(page, 'Go to File...');
-  await page.keyboard.type(file);
+  await input.fill(file);
   await waitFor(async () => (await page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).some((t) => t.trim() === file),
     { what: `${file} in Quick Open` });
   await page.keyboard.press('Enter');
+  await waitFor(async () => (await activeEditor(page)).tab === file, { what: `${file} to open in the editor` });
   await runCommand(page, 'Go to Line/Column...');
-  await page.keyboard.type(String(line));
+  await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
+  await waitFor(async () => (await activeEditor(page)).line === line, { what: `the cursor on line ${line}` });
 }
 
 /** Stalls from earlier requests may still be in flight: wait until two snapshots a loop turn apart agree. */
@@ -55,10 +58,22 @@ export async function run(ctx) {
   await waitFor(async () => (await bridge.workbench()).breakpoints.some((b) => b.endsWith(`server.js:${lines.breakpoint}`)),
     { what: `a breakpoint at server.js:${lines.breakpoint}` });
 
-  const response = get(app.port, '/pause', 60_000);
-  // Paused as the user sees it: the debug toolbar offers "Continue".
-  await waitFor(() => page.locator('.debug-toolbar .codicon-debug-continue').first().isVisible(),
-    { timeout: 20_000, what: 'the debugger to stop at the breakpoint (Continue in the debug toolbar)' });
+  // Bound in the debuggee, as the user sees it: the glyph turns from "unverified" to a solid dot.
+  await waitFor(() => page.locator('.monaco-editor .codicon-debug-breakpoint').first().isVisible(),
+    { timeout: 15_000, what: 'the breakpoint to be verified (solid breakpoint glyph)' });
+
+  // Hit it. Should the request still slip past (breakpoint bound a moment late), send it again.
+  let response;
+  await waitFor(async () => {
+    const done = { value: false };
+    response = get(app.port, '/pause', 60_000);
+    response.then(() => { done.value = true; }, () => { done.value = true; });
+    // Paused as the user sees it: the debug toolbar offers "Continue".
+    const paused = await waitFor(async () => (await page.locator('.debug-toolbar .codicon-debug-continue').first().isVisible()) || (done.value && 'missed'),
+      { timeout: 20_000, what: 'the debugger to stop at the breakpoint (Continue in the debug toolbar)' });
+    if (paused === 'missed') ctx.log('the /pause request completed without stopping; sending it again');
+    return paused === true;
+  }, { timeout: 45_000, interval: 100, what: 'the /pause request to stop at the breakpoint' });
   const pausedAt = Date.now();
   await waitFor(async () => (await statusBarItems(page)).some((t) => /Loopscope: paused/.test(t)),
     { timeout: 5_000, what: 'the status bar to say "Loopscope: paused"' });
