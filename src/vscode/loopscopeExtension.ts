@@ -79,7 +79,7 @@ export class LoopscopeExtension implements vscode.Disposable {
       void this.collector.ready().catch((err) => this.showWarning(`The collector could not start: ${String(err)}`));
     });
     reg('loopscope.openRecording', (uri) => openRecording(uri, this.timelineDeps));
-    reg('loopscope.saveRecording', () => this.save());
+    reg('loopscope.saveRecording', (target) => this.save(target));
     reg('loopscope.showWorstStalls', () => showWorstStalls(this.model));
     reg('loopscope.clearSessions', () => {
       this.model.clear();
@@ -92,8 +92,8 @@ export class LoopscopeExtension implements vscode.Disposable {
     reg('loopscope.getState', () => this.getState());
   }
 
-  private save(): Promise<unknown> {
-    return saveRecording(this.model, this.log).catch((err) => {
+  private save(target?: unknown): Promise<unknown> {
+    return saveRecording(this.model, this.log, target).catch((err) => {
       void vscode.window.showErrorMessage(`Loopscope: saving failed: ${err instanceof Error ? err.message : String(err)}`);
     });
   }

@@ -41,8 +41,8 @@ function uriFromArg(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Saves every live (and ended) session to a trace file the user names. */
-export async function saveRecording(model: SessionsModel, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
+/** Saves every live (and ended) session to a trace file: the one given (tests), else one the user names. */
+export async function saveRecording(model: SessionsModel, log: vscode.LogOutputChannel, targetArg?: unknown): Promise<vscode.Uri | undefined> {
   const sessions = model.store.list();
   if (sessions.length === 0) {
     void vscode.window.showInformationMessage('Loopscope: nothing to save yet — no process has reported.');
@@ -50,7 +50,7 @@ export async function saveRecording(model: SessionsModel, log: vscode.LogOutputC
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
+  const target = uriFromArg(targetArg) ?? await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, `loopscope-${stamp}.json`) : undefined,
     filters: { 'Trace (Chrome Trace Event JSON)': ['json'] }, title: 'Loopscope: save the sessions as a recording',
   });
