@@ -49,6 +49,10 @@ export class LoopscopeExtension implements vscode.Disposable {
       this.model.store.setLimits(s.storeLimits);
     }));
     d.onDispose(() => TimelinePanel.open?.dispose());
+    // Each new debug run is a new "first process": its timeline opens again if it was closed.
+    d.add(vscode.debug.onDidStartDebugSession((s) => {
+      if (!s.parentSession) this.announcedFirstProcess = false;
+    }));
 
     this.model.on('warning', (message) => this.showWarning(message));
     this.model.store.on('added', (s) => this.sessionAdded(s));
