@@ -188,7 +188,8 @@ export class TimelineRenderer {
       if (w > 44 * dpr) {
         // The label sits in the header row, on its own background, so it never covers slice labels.
         ctx.font = `bold ${font}`;
-        const text = fitText(ctx, `stall ${formatDuration(stall.dur)}`, w - 6 * dpr);
+        const full = `stall ${formatDuration(stall.dur)}`;
+        const text = textWidth(ctx, full) <= w - 6 * dpr ? full : fitText(ctx, formatDuration(stall.dur), w - 6 * dpr);
         const textW = textWidth(ctx, text);
         const ty = bandTop + 1 * dpr;
         const th = Math.round(METRICS.header * dpr) - 7 * dpr;

@@ -1,0 +1,92 @@
+/**
+ * Fast path for recordings written one event per line (as `loopscope record` writes them):
+ * dispatch lines, the bulk of a file, are decoded field by field without building an object;
+ * every other line goes through JSON.parse. Anything unexpected returns undefined so the caller
+ * falls back to parsing the whole text as JSON.
+ */
+import type { TraceCollector } from './traceCollector';
+
+const HEAD = '{"traceEvents":[';
+const DISPATCH = '{"ph":"X","cat":"loopscope.dispatch","name":"';
+const FIELDS = ['","pid":', ',"tid":', ',"ts":', ',"dur":', ',"args":{"asyncId":', ',"triggerAsyncId":'] as const;
+
+/** What followed the event list (the document without its events, e.g. its metadata). */
+export interface LineScan {
+  tail: unknown;
+}
+
+/** True when `literal` occurs in `text` at `pos` (String.prototype.startsWith with a position is slow in V8). */
+function matchesAt(text: string, pos: number, literal: string): boolean {
+  if (pos + literal.length > text.length) return false;
+  for (let i = 0; i < literal.length; i++) if (text.charCodeAt(pos + i) !== literal.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Field values of the line being decoded (reused: one allocation for the whole file). */
+const values = new Float64Array(FIELDS.length);
+
+/** Decodes one dispatch line in [start, end) into the collector; false when it is not in the expected shape. */
+function decodeDispatch(text: string, start: number, end: number, into: TraceCollector): boolean {
+  let pos = start + DISPATCH.length;
+  const nameEnd = text.indexOf('"', pos);
+  if (nameEnd < 0 || nameEnd >= end) return false;
+  const name = text.slice(pos, nameEnd);
+  if (name.includes('\\')) return false;
+  pos = nameEnd;
+  for (let f = 0; f < FIELDS.length; f++) {
+    if (!matchesAt(text, pos, FIELDS[f])) return false;
+    pos += FIELDS[f].length;
+    let stop = pos;
+    while (stop < end) {
+      const c = text.charCodeAt(stop);
+      // Digits, sign, decimal point and exponent are all a JSON number can hold.
+      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) stop++;
+      else break;
+    }
+    const v = Number(text.slice(pos, stop));
+    if (stop === pos || !Number.isFinite(v)) return false;
+    values[f] = v;
+    pos = stop;
+  }
+  if (pos + 2 !== end || !matchesAt(text, pos, '}}')) return false;
+  into.dispatch(values[0], values[1], name, values[2], values[3], values[4], values[5]);
+  return true;
+}
+
+/**
+ * Feeds a line-per-event recording into `into`. Returns what followed the events, 'truncated' when
+ * the text ends inside the event list, or undefined when the text is not in this shape at all.
+ */
+export function scanRecordingLines(text: string, into: TraceCollector): LineScan | 'truncated' | undefined {
+  if (!matchesAt(text, 0, HEAD)) return undefined;
+  let pos = HEAD.length;
+  if (text.charCodeAt(pos) === 13) pos++;
+  if (text.charCodeAt(pos) !== 10) return undefined;
+  pos++;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    let last = end;
+    if (text.charCodeAt(last - 1) === 13) last--;
+    if (last > pos && text.charCodeAt(pos) === 93 /* ] */) {
+      try {
+        return { tail: JSON.parse(`{"traceEvents":[]${text.slice(pos + 1)}`) as unknown };
+      } catch {
+        return undefined;
+      }
+    }
+    if (text.charCodeAt(last - 1) === 44 /* , */) last--;
+    if (last > pos && !(matchesAt(text, pos, DISPATCH) && decodeDispatch(text, pos, last, into))) {
+      let event: unknown;
+      try {
+        event = JSON.parse(text.slice(pos, last));
+      } catch {
+        return undefined;
+      }
+      into.event(event);
+    }
+    pos = end + 1;
+  }
+  return 'truncated';
+}
