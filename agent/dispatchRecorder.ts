@@ -155,14 +155,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const before = (asyncId: number) => {
     try {
-      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) {
-        if (depth < MAX_DEPTH) {
-          stackAsyncId[depth] = asyncId;
-          stackOwn[depth] = 1;
-        }
-        depth++;
-        return;
-      }
+      // The agent's own beat is invisible: no depth, no heartbeat, no activity.
+      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) return;
       const t = now();
       if (depth === 0) {
         gapStall(t);
@@ -210,10 +204,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const after = (asyncId: number) => {
     try {
-      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) {
-        if (depth > 0) depth--;
-        return;
-      }
+      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) return;
       const t = now();
       // Unwind to the matching entry: an uncaught exception can skip inner `after`s.
       while (depth > 0) {

@@ -40,6 +40,16 @@ describe('stalls in real programs, recorded by the real CLI', () => {
     stalls.forEach((s, i) => expectDurationNear(s.dur!, r.report.blocks[i].ms));
   });
 
+  it('stalls in successive await continuations, with idle time between, are each their own stall', async () => {
+    const r = await recordFixture('awaitLoop.js');
+    expect(r.code, r.stderr).toBe(0);
+    const stalls = [...r.stalls].sort((a, b) => a.ts! - b.ts!);
+    expect(stalls, describeStalls(stalls)).toHaveLength(3);
+    const [line] = markedLines('awaitLoop.js');
+    expect(stalls.map((s) => userFrame(s)?.lineNumber)).toEqual([line, line, line]);
+    stalls.forEach((s, i) => expectDurationNear(s.dur!, r.report.blocks[i].ms));
+  });
+
   it('a quiet program has dispatches and no stall', async () => {
     const r = await recordFixture('quiet.js');
     expect(r.code, r.stderr).toBe(0);
