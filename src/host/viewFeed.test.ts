@@ -17,6 +17,7 @@ describe('ViewFeed', () => {
     const first = feed.collect();
     expect(first.map((m) => m.type)).toEqual(['sessionStarted', 'dispatches']);
     expect(first[1]).toMatchObject({ sessionId: session.id, count: 3, resourceTypes: ['Timeout'] });
+    expect(first[0]).toMatchObject({ session: { id: session.id, title: 'node app.js', pid: 100, live: true } });
     expect(feed.collect()).toEqual([]);
     store.addDispatches(session, chunk(2, 2e6));
     store.addDispatches(session, chunk(4, 3e6));

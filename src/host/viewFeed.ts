@@ -7,6 +7,7 @@ import type { Session } from '../collector/sessionStore';
 import type { DispatchesMessage, SessionDescriptor, ToWebview } from '../../webview/protocol';
 import type { ThreadPauses } from './pauseRegistry';
 import { stallsOutsidePauses } from './pauseTracker';
+import { displayTitle } from './sessionLabel';
 
 /** Largest number of dispatches merged into one message (keeps each postMessage small). */
 export const maxDispatchesPerMessage = 100_000;
@@ -31,8 +32,8 @@ export interface FeedSource {
 
 /** The page's descriptor of a session. */
 export function describeSession(session: Session): SessionDescriptor {
-  const { pid, tid, title, startedAt, stallThresholdMs } = session.info;
-  return { id: session.id, pid, tid, title, live: session.live, startedAt, stallThresholdMs };
+  const { pid, tid, startedAt, stallThresholdMs } = session.info;
+  return { id: session.id, pid, tid, title: displayTitle(session.info), live: session.live, startedAt, stallThresholdMs };
 }
 
 /** Incremental store → ToWebview translation; `reset()` makes the next `collect()` replay everything. */
