@@ -4,8 +4,9 @@
  * same at 10M, and live streaming at 200k events/s. Prints medians; not a test.
  * Run: npm run bench:timeline  (LOOPSCOPE_BENCH_SIZES=1000000,10000000 LOOPSCOPE_BENCH_RUNS=3)
  */
-import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { heapMb, openBenchPage, type BenchPage } from './timeline/pageSession';
+import { cpuMs, rendererPids } from './timeline/rendererCpu';
 import type { SessionShape } from './timeline/syntheticDispatches';
 
 const ROOT = process.cwd();
@@ -31,6 +32,8 @@ interface LoadFigures {
   zoomMedian: number;
   heapMb: number;
   modelMb: number;
+  /** Renderer CPU per pan/zoom frame, averaged (independent of machine load). */
+  cpuPerFrame: number;
 }
 
 /** Loads `slices` as host messages, then times pan and zoom frames (drawn synchronously and flushed). */
@@ -47,6 +50,8 @@ async function loadAndInteract(bp: BenchPage, slices: number): Promise<LoadFigur
     await window.loopscope!.whenDrawn();
     return performance.now() - started;
   });
+  const pids = rendererPids();
+  const cpuBefore = cpuMs(pids);
   const frames = await page.evaluate(() => {
     const ls = window.loopscope!;
     const canvas = document.getElementById('timeline-canvas') as HTMLCanvasElement;
@@ -70,13 +75,14 @@ async function loadAndInteract(bp: BenchPage, slices: number): Promise<LoadFigur
     }
     return { zoom, pan };
   });
+  const cpuPerFrame = (cpuMs(pids) - cpuBefore) / (frames.zoom.length + frames.pan.length);
   const stats = await page.evaluate(() => window.loopscope!.stats());
   await page.evaluate(() => {
     delete (window as unknown as { __data?: unknown }).__data;
   });
   return {
     loadMs, panP95: pct(frames.pan, 95), zoomP95: pct(frames.zoom, 95), panMedian: median(frames.pan), zoomMedian: median(frames.zoom),
-    heapMb: await heapMb(bp.cdp), modelMb: stats.modelBytes / 1048576,
+    heapMb: await heapMb(bp.cdp), modelMb: stats.modelBytes / 1048576, cpuPerFrame,
   };
 }
 
@@ -184,13 +190,14 @@ async function onFreshPages<T>(runs: number, fn: (bp: BenchPage) => Promise<T>):
 }
 
 async function main(): Promise<void> {
-  console.log(`timeline benchmark — headless Chromium, ${RUNS} run(s) per figure, medians`);
+  console.log(`timeline benchmark — headless Chromium, ${RUNS} run(s) per figure, medians; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   for (const size of SIZES) {
     const runs = size >= 5_000_000 ? 1 : RUNS;
     const results = await onFreshPages(runs, (bp) => loadAndInteract(bp, size));
     const m = (k: keyof LoadFigures): number => median(results.map((x) => x[k]));
     console.log(`${size.toLocaleString('en-US')} slices + 100 stalls (host messages): load+first frame ${f(m('loadMs'))} ms; ` +
       `zoom frame p95 ${f(m('zoomP95'))} ms (median ${f(m('zoomMedian'))}); pan frame p95 ${f(m('panP95'))} ms (median ${f(m('panMedian'))}); ` +
+      `renderer CPU ${f(m('cpuPerFrame'))} ms/frame (mean); ` +
       `JS heap ${f(m('heapMb'))} MB + slice columns/pyramids ${f(m('modelMb'))} MB  [${runs} run(s)]`);
   }
   const fileSize = SIZES.includes(1_000_000) ? 1_000_000 : SIZES[0];
@@ -198,6 +205,7 @@ async function main(): Promise<void> {
   console.log(`${fileSize.toLocaleString('en-US')} slices as a recording file (${f(fileRuns[0].mb, 0)} MB JSON): parse+first frame ${f(median(fileRuns.map((x) => x.ms)))} ms`);
   const liveRuns = await onFreshPages(RUNS, (bp) => stream(bp, 200_000, 5));
   const lm = (k: keyof (typeof liveRuns)[number]): number => median(liveRuns.map((x) => x[k]));
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`live 200,000 events/s for 5 s: ingested ${f(lm('achieved') / 1000, 0)}k events/s; frame p95 ${f(lm('frameP95'))} ms over ${f(lm('frames'), 0)} frames; ` +
     `sender+clone share of main thread ${f(lm('busyShare') * 100, 0)}%`);
 }
