@@ -40,8 +40,8 @@ export async function waitFor(fn, { timeout = 30_000, interval = 250, what = 'co
 }
 
 /** Noise the workbench prints here with no network (see VSCODE-HOST.md); everything else is kept. */
-const HARMLESS = [/vsda/, /gallery|marketplace/i, /github.*authentication|authentication.*github/i, /Failed to load resource/i,
-  /ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED/];
+export const HARMLESS = [/vsda/, /gallery|marketplace/i, /github.*authentication|authentication.*github/i, /Failed to load resource/i,
+  /ERR_INTERNET_DISCONNECTED|ERR_NAME_NOT_RESOLVED/, /ENOTFOUND open-vsx|open-vsx\.org/];
 
 /** Opens the workbench on `folder`; collects the page's console errors for failure reports. */
 export async function openWorkbench(browser, server, { folder, payload, exposed = {} } = {}) {
