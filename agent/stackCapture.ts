@@ -21,9 +21,23 @@ export interface CaptureResult {
 }
 
 /** Reads the evaluation's value; undefined when it is not what the expression returns. */
-export function readCapture(value: unknown): CaptureResult | undefined {
+export function readCapture(value: unknown, agentFile: string): CaptureResult | undefined {
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'number') return undefined;
-  return { takenAt: value[0], frames: framesFromCapture(value[1]) };
+  return { takenAt: value[0], frames: withoutAgentFrames(framesFromCapture(value[1]), agentFile) };
+}
+
+/**
+ * When the interrupt lands inside the agent's own hook, the blocking happened before it (a GC,
+ * a preemption, a native call): the agent's frames, what they called and the async_hooks frames
+ * that called them are where the interrupt landed, not what blocked, so they are cut.
+ */
+export function withoutAgentFrames(frames: WireFrame[], agentFile: string): WireFrame[] {
+  let last = -1;
+  for (let i = 0; i < frames.length; i++) if (frames[i].url === agentFile) last = i;
+  if (last < 0) return frames;
+  let from = last + 1;
+  while (from < frames.length && frames[from].url === 'node:internal/async_hooks') from++;
+  return frames.slice(from);
 }
 
 /** Turns the evaluation's stack rows into wire frames, dropping the capture's own frames (they have no file). */

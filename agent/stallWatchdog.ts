@@ -138,7 +138,7 @@ export class StallWatchdog {
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
-        const capture = err ? undefined : readCapture(result?.result?.value);
+        const capture = err ? undefined : readCapture(result?.result?.value, __filename);
         if (capture) this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames });
       } finally {
         done();

@@ -14,7 +14,11 @@ export interface RankedStall {
 /** Where a stall blocked, as `path:line:column` relative to `cwd` when inside it. */
 export function stallLocation(stall: Stall, cwd: string): string {
   const frame = firstUserFrame(stall.stack);
-  if (!frame) return stall.resourceType ? `(no stack; in a ${stall.resourceType} callback)` : '(no stack)';
+  if (!frame) {
+    const top = stall.stack[0];
+    if (top) return `(no user code on the stack; top: ${top.functionName || '<anonymous>'} ${top.url}:${top.lineNumber})`;
+    return stall.resourceType ? `(no stack; in a ${stall.resourceType} callback)` : '(no stack)';
+  }
   const file = framePath(frame);
   const shown = path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
   return `${shown}:${frame.lineNumber}:${frame.columnNumber}`;
