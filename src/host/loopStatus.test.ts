@@ -17,7 +17,8 @@ describe('loopStatus', () => {
     const slow = input();
     slow.session!.loop.push({ ts: 10_050_000, p50: 1, p99: 80, max: 120, utilization: 1 });
     expect(loopStatus(slow).state).toBe('stalling');
-    expect(loopStatus(input({ nowUs: 12_000_000 })).state).toBe('stalling');
+    expect(loopStatus(input({ nowUs: 11_500_000 })).state).toBe('ok'); // idle: a sample a second
+    expect(loopStatus(input({ nowUs: 13_500_000 })).state).toBe('stalling');
   });
   it('shows dropped events in the text', () => {
     const i = input();

@@ -4,8 +4,8 @@ import type { Session } from '../collector/sessionStore';
 import { sessionLabel } from './sessionLabel';
 import { formatMs } from './stallFlags';
 
-/** A loop that sends no sample for this long while connected is blocked (samples come from its own loop). */
-export const silentLoopUs = 1_500_000;
+/** A loop that sends no sample for this long while connected is blocked (samples come from its own loop; idle, one a second). */
+export const silentLoopUs = 3_000_000;
 /** A stall keeps the status red this long after it ended, so that it is seen. */
 export const stallHoldUs = 2_000_000;
 
