@@ -93,20 +93,21 @@ async function loadTraceText(bp: BenchPage, slices: number): Promise<{ ms: numbe
   return page.evaluate(async (s) => {
     type Cols = { type: string; resourceTypes: string[]; count: number; typeId: Uint16Array; asyncId: Float64Array; triggerAsyncId: Float64Array; ts: Float64Array; dur: Float64Array };
     const gen = (window as unknown as { __generate: (x: unknown) => { messages: { type: string; stalls?: { ts: number; dur: number; stack: unknown[] }[] }[] } }).__generate(s);
-    const parts: string[] = ['{"traceEvents":[{"ph":"M","name":"thread_name","pid":4242,"tid":0,"args":{"name":"main"}}'];
+    // The layout `loopscope record` writes: one event a line.
+    const parts: string[] = ['{"traceEvents":[\n{"ph":"M","name":"thread_name","pid":4242,"tid":0,"args":{"name":"main"}}'];
     for (const m of gen.messages) {
       if (m.type === 'dispatches') {
         const c = m as unknown as Cols;
         for (let i = 0; i < c.count; i++) {
-          parts.push(`,{"ph":"X","cat":"loopscope.dispatch","name":"${c.resourceTypes[c.typeId[i]]}","pid":4242,"tid":0,"ts":${c.ts[i]},"dur":${c.dur[i].toFixed(3)},"args":{"asyncId":${c.asyncId[i]},"triggerAsyncId":${c.triggerAsyncId[i]}}}`);
+          parts.push(`,\n{"ph":"X","cat":"loopscope.dispatch","name":"${c.resourceTypes[c.typeId[i]]}","pid":4242,"tid":0,"ts":${c.ts[i]},"dur":${c.dur[i].toFixed(3)},"args":{"asyncId":${c.asyncId[i]},"triggerAsyncId":${c.triggerAsyncId[i]}}}`);
         }
       } else if (m.type === 'stalls') {
         for (const st of m.stalls ?? []) {
-          parts.push(`,{"ph":"X","cat":"loopscope.stall","name":"stall","pid":4242,"tid":0,"ts":${st.ts},"dur":${st.dur},"args":{"stack":${JSON.stringify(st.stack)},"captured":"interrupt"}}`);
+          parts.push(`,\n{"ph":"X","cat":"loopscope.stall","name":"stall","pid":4242,"tid":0,"ts":${st.ts},"dur":${st.dur},"args":{"stack":${JSON.stringify(st.stack)},"captured":"interrupt"}}`);
         }
       }
     }
-    parts.push(']}');
+    parts.push('\n]}');
     const text = parts.join('');
     const started = performance.now();
     window.loopscope!.receive({ type: 'loadTrace', text });
@@ -205,9 +206,9 @@ async function main(): Promise<void> {
   console.log(`${fileSize.toLocaleString('en-US')} slices as a recording file (${f(fileRuns[0].mb, 0)} MB JSON): parse+first frame ${f(median(fileRuns.map((x) => x.ms)))} ms`);
   const liveRuns = await onFreshPages(RUNS, (bp) => stream(bp, 200_000, 5));
   const lm = (k: keyof (typeof liveRuns)[number]): number => median(liveRuns.map((x) => x[k]));
-  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`live 200,000 events/s for 5 s: ingested ${f(lm('achieved') / 1000, 0)}k events/s; frame p95 ${f(lm('frameP95'))} ms over ${f(lm('frames'), 0)} frames; ` +
     `sender+clone share of main thread ${f(lm('busyShare') * 100, 0)}%`);
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 main().catch((err: unknown) => {

@@ -33,25 +33,45 @@ function visibleSamples(samples: readonly LoopSample[], g: GraphTarget): LoopSam
   return samples.slice(a, b);
 }
 
+/**
+ * A path through the samples' values. Samples sharing a pixel column are merged into one point
+ * (their maximum), so a zoomed-out view of hours of samples stays a path of at most one point a
+ * pixel: long paths are what software rasterisation chokes on.
+ */
 function line(g: GraphTarget, samples: readonly LoopSample[], value: (s: LoopSample) => number, scale: number, close: boolean): Path2D {
   const path = new Path2D();
   let started = false;
+  let column = NaN;
+  let colMax = -Infinity;
   let lastX = 0;
-  for (const s of samples) {
-    const v = value(s);
-    if (!Number.isFinite(v)) continue;
-    const x = g.x0 + (s.ts - g.t0) / g.pxUs;
+  const emit = (x: number, v: number): void => {
     const y = g.y + g.h - Math.min(1, v / scale) * (g.h - 2);
     if (!started) {
-      if (close) path.moveTo(x, g.y + g.h);
-      if (close) path.lineTo(x, y);
-      else path.moveTo(x, y);
+      if (close) {
+        path.moveTo(x, g.y + g.h);
+        path.lineTo(x, y);
+      } else {
+        path.moveTo(x, y);
+      }
       started = true;
     } else {
       path.lineTo(x, y);
     }
     lastX = x;
+  };
+  for (const s of samples) {
+    const v = value(s);
+    if (!Number.isFinite(v)) continue;
+    const x = Math.round(g.x0 + (s.ts - g.t0) / g.pxUs);
+    if (x !== column) {
+      if (colMax > -Infinity) emit(column, colMax);
+      column = x;
+      colMax = v;
+    } else if (v > colMax) {
+      colMax = v;
+    }
   }
+  if (colMax > -Infinity) emit(column, colMax);
   if (close && started) path.lineTo(lastX, g.y + g.h);
   return path;
 }

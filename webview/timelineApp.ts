@@ -75,6 +75,8 @@ export class TimelineApp implements TimelineActions {
   private stallListKey = '';
   private statusKey = '';
   private summaryAt = 0;
+  /** Dispatches the recorder said it dropped (shown in the status). */
+  private droppedByRecorder = 0;
   /** Durations of recent frames (ms), newest last; read by the benchmark. */
   readonly frameTimes: number[] = [];
   frames = 0;
@@ -98,17 +100,13 @@ export class TimelineApp implements TimelineActions {
   /** Applies one host message. */
   receive(msg: ToWebview): void {
     if (msg.type === 'loadTrace') return this.loadTrace(msg.text);
-    if (msg.type === 'error') return this.showError(msg.message);
+    if (msg.type === 'error') return this.showError(msg.message, false);
     if (msg.type === 'revealStall') {
       const ref = this.model.stallsByDuration().find((r) => r.track.session.id === msg.sessionId && r.stall.ts === msg.ts);
       if (ref) this.selectStall(ref, true);
       return;
     }
-    if (msg.type === 'reset') {
-      this.selection = undefined;
-      this.fitted = false;
-      this.details.render(this.model, undefined, 0);
-    }
+    if (msg.type === 'reset') this.forgetView();
     this.model.apply(msg);
     this.invalidate();
   }
@@ -124,22 +122,31 @@ export class TimelineApp implements TimelineActions {
       return;
     }
     this.showError(undefined);
-    this.selection = undefined;
-    this.fitted = false;
+    this.forgetView();
     for (const m of parsed.messages) this.model.apply(m);
-    if (parsed.droppedEvents) this.els.status.dataset.dropped = String(parsed.droppedEvents);
-    this.details.render(this.model, undefined, 0);
+    this.droppedByRecorder = parsed.droppedEvents;
+    this.setSearch(this.query);
     this.invalidate();
     void this.whenDrawn().then(() => {
       this.host.post({ type: 'traceLoaded', sessions: this.model.tracks.length, dispatches: this.model.sliceCount, stalls: this.model.stallsByDuration().length });
     });
   }
 
-  /** Shows (or with undefined, hides) the error banner. */
-  showError(message: string | undefined): void {
+  /** Drops the selection and search marks and refits the view (before new data replaces the old). */
+  private forgetView(): void {
+    this.selection = undefined;
+    this.highlights = [];
+    this.fitted = false;
+    this.droppedByRecorder = 0;
+    this.stalls.markSelected(undefined);
+    this.details.render(this.model, undefined, 0);
+  }
+
+  /** Shows (or with undefined, hides) the error banner; page errors are also told to the host. */
+  showError(message: string | undefined, tellHost = true): void {
     this.els.error.hidden = !message;
     this.els.error.textContent = message ?? '';
-    if (message) this.host.post({ type: 'viewError', message });
+    if (message && tellHost) this.host.post({ type: 'viewError', message });
   }
 
   /** Schedules a frame. */
@@ -204,7 +211,7 @@ export class TimelineApp implements TimelineActions {
   private updateDom(): void {
     const { model, viewport: vp } = this;
     const stallRefs = model.stallsByDuration();
-    const key = `${stallRefs.length}:${this.query}:${model.tracks.length}`;
+    const key = `${model.stallsVersion}:${this.query}`;
     if (key !== this.stallListKey) {
       this.stallListKey = key;
       this.stalls.render(stallRefs.filter((r) => stallMatches(r.stall, this.query)), stallRefs.length);
@@ -212,7 +219,9 @@ export class TimelineApp implements TimelineActions {
     const live = model.tracks.some((t) => t.session.live);
     const status = model.tracks.length === 0
       ? 'No data yet'
-      : `${model.tracks.length} thread${model.tracks.length === 1 ? '' : 's'} · ${model.sliceCount.toLocaleString('en-US')} callbacks · ${stallRefs.length} stalls · ${live ? 'live' : 'ended'}`;
+      : `${model.tracks.length} thread${model.tracks.length === 1 ? '' : 's'} · ${model.sliceCount.toLocaleString('en-US')} callbacks · ${stallRefs.length} stalls · ${live ? 'live' : 'ended'}`
+        + (this.droppedByRecorder ? ` · ${this.droppedByRecorder.toLocaleString('en-US')} callbacks dropped while recording` : '')
+        + (model.droppedSlices ? ` · oldest ${model.droppedSlices.toLocaleString('en-US')} callbacks dropped to bound memory` : '');
     if (status !== this.statusKey) {
       this.statusKey = status;
       this.els.status.textContent = status;

@@ -69,6 +69,8 @@ export class TimelineModel {
   private readonly dirtyLanes = new Set<Lane>();
   /** Increases on every change, so views know when to redraw. */
   version = 0;
+  /** Increases when the set of stalls (or the tracks they belong to) changes, so the stall list re-renders only then. */
+  stallsVersion = 0;
   /** Increases when old slices were dropped, which renumbers slices (held SliceRefs become stale). */
   epoch = 0;
   /** Slices dropped to stay under `liveSliceLimit`. */
@@ -82,6 +84,7 @@ export class TimelineModel {
 
   /** Applies one host message; returns false for messages that are not about data. */
   apply(msg: ToWebview): boolean {
+    if (msg.type === 'reset' || msg.type === 'stalls' || msg.type === 'sessionStarted') this.stallsVersion++;
     switch (msg.type) {
       case 'reset':
         this.tracks.length = 0;
