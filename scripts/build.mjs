@@ -1,21 +1,11 @@
-// Builds every shipped entry with esbuild; entries whose source does not exist yet are skipped.
+// Builds every shipped entry with esbuild.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 
-const watch = process.argv.includes('--watch');
 const node = { platform: 'node', target: 'node18', format: 'cjs', bundle: true, sourcemap: 'linked', logLevel: 'warning' };
 
 /** ws's optional native helpers, replaced by a module that is never found so ws uses its JS code. */
 const wsOptional = { bufferutil: './scripts/absentModule.cjs', 'utf-8-validate': './scripts/absentModule.cjs' };
-
-/** Until the standalone viewer exists, `loopscope view` reports that it is missing instead of failing the build. */
-const optionalView = {
-  name: 'optional-view',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/viewCommand$/ }, (args) =>
-      existsSync('src/cli/viewCommand.ts') ? undefined : { path: args.path, external: true });
-  },
-};
 
 /** One entry per shipped file: the agent must be a single self-contained file with ws inside. */
 const entries = [
@@ -23,18 +13,17 @@ const entries = [
     // ws tries optional native helpers; the agent must not load anything from outside its one file.
     alias: wsOptional },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' },
-    alias: wsOptional, plugins: [optionalView] },
-  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'bufferutil', 'utf-8-validate'] },
+    alias: wsOptional },
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], alias: wsOptional },
   { platform: 'browser', target: 'chrome110', format: 'iife', bundle: true, sourcemap: 'linked', logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
 
 mkdirSync('dist', { recursive: true });
 // Build every entry even when one fails, so one broken part does not hide the state of the others.
-const results = await Promise.allSettled(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build(e)));
+const results = await Promise.allSettled(entries.map((e) => build(e)));
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length) {
   for (const f of failed) console.error(String(f.reason?.message ?? f.reason));
   process.exit(1);
 }
-if (watch) console.error('watch mode is not supported; run npm run build again');
