@@ -117,6 +117,17 @@ describe('timeline page (standalone, loopscope view)', () => {
     expect(await page.inputValue('#source-path')).toBe(`${BLOCKER}:9:${frame.column}`);
   });
 
+  it('filters the stall list by function or file name', async () => {
+    const { page } = browser;
+    const total = await page.$$eval('.stall-item', (e) => e.length);
+    await page.fill('#search', 'blockShort');
+    await page.waitForFunction(() => document.querySelectorAll('.stall-item').length === 1, null, WAIT);
+    await page.fill('#search', 'blocker.js');
+    await page.waitForFunction((n) => document.querySelectorAll('.stall-item').length >= 2 && document.querySelectorAll('.stall-item').length <= n, total, WAIT);
+    await page.fill('#search', '');
+    await page.waitForFunction((n) => document.querySelectorAll('.stall-item').length === n, total, WAIT);
+  });
+
   it('zooms with keys and the wheel, changing the visible range', async () => {
     const { page } = browser;
     await page.focus('#timeline-canvas');
