@@ -134,12 +134,13 @@ export class StallWatchdog {
     else this.capture(session, beat, done);
   }
 
-  private capture(session: inspector.Session, staleSince: number, done: () => void): void {
+  /** Asks for the stack; `use` decides, once it arrives, whether it belongs to a stall. */
+  private capture(session: inspector.Session, staleSince: number, done: () => void, use: () => boolean = () => true): void {
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
         const capture = err ? undefined : readCapture(result?.result?.value, __filename);
-        if (capture) this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames });
+        if (capture && use()) this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames });
       } finally {
         done();
       }
@@ -149,23 +150,39 @@ export class StallWatchdog {
   /**
    * A debugger may be holding the thread at a breakpoint. Enabling the Debugger domain on a
    * paused thread delivers `Debugger.paused` at once; then the time until `Debugger.resumed` is
-   * paused time, never a stall, and nothing is evaluated. Debugger is enabled only here, per
-   * stall, because keeping it on slows promise-heavy code many times over.
+   * paused time, never a stall. The capture is posted in the same breath, not after the enable
+   * answers: both are then served by the same interrupt, while the blocking native call's caller
+   * is still on the stack (waiting for the answer first took the stack after the call returned).
+   * Debugger is enabled only here, per stall, because keeping it on slows promise-heavy code many
+   * times over.
    */
   private checkPausedThenCapture(session: inspector.Session, staleSince: number, done: () => void): void {
     let paused = false;
+    let captured = false;
+    let resumed = false;
+    const finish = () => {
+      if (!captured || (paused && !resumed)) return;
+      session.post('Debugger.disable', () => done());
+    };
     session.on('Debugger.paused', () => {
       paused = true;
     });
     session.on('Debugger.resumed', () => {
-      if (!paused) return;
-      paused = false;
+      if (!paused || resumed) return;
+      resumed = true;
       this.sink.paused({ start: staleSince, end: this.now() });
-      session.post('Debugger.disable', () => done());
+      finish();
     });
-    session.post('Debugger.enable', {}, () => {
-      if (paused) return; // wait for Debugger.resumed
-      session.post('Debugger.disable', () => this.capture(session, staleSince, done));
-    });
+    session.post('Debugger.enable', {});
+    this.capture(
+      session,
+      staleSince,
+      () => {
+        captured = true;
+        finish();
+      },
+      // A stack taken at a breakpoint is where the user paused, not what blocked.
+      () => !paused,
+    );
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../../src/collector/collector';
 import { agentEnvironment } from '../../src/collector/agentEnv';
-import { agent, fixtures, run, waitFor } from './harness';
+import { agent, fixtures, markedLines, run, waitFor } from './harness';
 
 const collectors: Collector[] = [];
 afterEach(async () => {
@@ -124,34 +124,64 @@ describe('the agent never changes the program', () => {
 
   it('time paused at a breakpoint is never a stall', async () => {
     const c = await collector();
-    const child = spawn(node, ['--inspect=127.0.0.1:0', path.join(fixtures, 'debuggerPause.js')], { env: envFor(c), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const url = await waitFor(() => /ws:\/\/\S+/.exec(stderr)?.[0], 'the inspector URL');
-    const { default: WebSocket } = await import('ws');
-    const cdp = new WebSocket(url);
-    await new Promise((r) => cdp.once('open', r));
-    let id = 0;
-    const send = (method: string) => cdp.send(JSON.stringify({ id: ++id, method }));
     let pausedAt = 0;
-    cdp.on('message', (data) => {
-      const m = JSON.parse(String(data));
+    await underDebugger(c, 'debuggerPause.js', (m, send) => {
       if (m.method === 'Debugger.paused') {
         pausedAt = Date.now();
         // Hold the program at the breakpoint well past the stall threshold, then let it go.
         setTimeout(() => send('Debugger.resume'), 400);
       }
-      // A debugger still connected at exit makes Node wait for it: hang up once resumed.
-      if (m.method === 'Debugger.resumed' && pausedAt) cdp.close();
     });
-    send('Debugger.enable');
-    const exit = new Promise((r) => child.on('exit', r));
-    await waitFor(() => pausedAt > 0, 'the breakpoint to be hit');
-    await exit;
+    expect(pausedAt).toBeGreaterThan(0);
     await waitFor(() => c.store.list().length === 1 && !c.store.list()[0].live, 'the session to end');
     const [session] = c.store.list();
     expect(session.stalls).toEqual([]);
     expect(session.paused.length).toBe(1);
     expect(session.paused[0].dur / 1000).toBeGreaterThan(300);
   });
+
+  it('with a debugger attached, a stall inside a native call is still caught at its line', async () => {
+    const c = await collector();
+    await underDebugger(c, 'syncCrypto.js', () => {});
+    await waitFor(() => c.store.list().length === 1 && !c.store.list()[0].live, 'the session to end');
+    const [session] = c.store.list();
+    expect(session.stalls, JSON.stringify(session.stalls)).toHaveLength(1);
+    const frame = session.stalls[0].stack.find((f) => f.url.includes('/test/fixtures/'));
+    expect(frame?.lineNumber).toBe(markedLines('syncCrypto.js')[0]);
+  });
 });
+
+/**
+ * Runs a fixture with an inspector open and a client attached with the Debugger domain enabled,
+ * as an IDE would be; `onMessage` sees every CDP message and may send commands. The client hangs
+ * up once the program resumes from a pause or when it exits, since Node waits for a debugger that
+ * is still connected at exit.
+ */
+async function underDebugger(
+  c: Collector,
+  fixture: string,
+  onMessage: (m: { method?: string }, send: (method: string) => void) => void,
+): Promise<void> {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(fixtures, fixture)], { env: envFor(c), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exit = new Promise((r) => child.on('exit', r));
+  const url = await waitFor(() => /ws:\/\/\S+/.exec(stderr)?.[0], 'the inspector URL');
+  const { default: WebSocket } = await import('ws');
+  const cdp = new WebSocket(url);
+  await new Promise((r) => cdp.once('open', r));
+  let id = 0;
+  const send = (method: string) => cdp.send(JSON.stringify({ id: ++id, method }));
+  let paused = false;
+  cdp.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { method?: string };
+    if (m.method === 'Debugger.paused') paused = true;
+    onMessage(m, send);
+    if (m.method === 'Debugger.resumed' && paused) cdp.close();
+  });
+  send('Debugger.enable');
+  // "Waiting for the debugger to disconnect..." is printed once the program is done: hang up then.
+  await waitFor(() => stderr.includes('Waiting for the debugger to disconnect') || cdp.readyState === WebSocket.CLOSED || child.exitCode !== null, 'the program to finish');
+  cdp.close();
+  await exit;
+}
