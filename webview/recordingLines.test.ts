@@ -42,4 +42,17 @@ describe('recording lines fast path', () => {
     const broken = lineFile.replace('"name":"FSREQCALLBACK"', '"name":FSREQCALLBACK');
     expect(() => parseTrace(broken)).toThrow(/not JSON/);
   });
+
+  it('keeps names that prefix each other apart and reads every number form', () => {
+    const evs = [
+      { ph: 'X', cat: 'loopscope.dispatch', name: 'TCPWRAP', pid: 5, tid: 1, ts: 1e15, dur: 2.5e-3, args: { asyncId: -3, triggerAsyncId: 123456789012345678 } },
+      { ph: 'X', cat: 'loopscope.dispatch', name: 'TCP', pid: 5, tid: 1, ts: 1e15 + 1, dur: 0, args: { asyncId: 4, triggerAsyncId: 0 } },
+      { ph: 'X', cat: 'loopscope.dispatch', name: 'TCPWRAPX', pid: 5, tid: 1, ts: 1e15 + 2, dur: 7, args: { asyncId: 5, triggerAsyncId: 4 } },
+    ];
+    const text = `{"traceEvents":[\n${evs.map((e) => JSON.stringify(e)).join(',\n')}\n]}`;
+    expect(parseTrace(text)).toEqual(parseTrace(JSON.stringify({ traceEvents: evs })));
+    const d = parseTrace(text).messages.find((m) => m.type === 'dispatches');
+    expect(d?.type === 'dispatches' && [...d.asyncId]).toEqual([-3, 4, 5]);
+    expect(d?.type === 'dispatches' && d.resourceTypes).toEqual(['TCPWRAP', 'TCP', 'TCPWRAPX']);
+  });
 });

@@ -25,25 +25,62 @@ function matchesAt(text: string, pos: number, literal: string): boolean {
 /** Field values of the line being decoded (reused: one allocation for the whole file). */
 const values = new Float64Array(FIELDS.length);
 
+/** Resource type names seen so far: a line's name is matched in place instead of sliced and hashed. */
+const knownNames: string[] = [];
+
+/** The name in `text` from `pos` to the closing quote before `end`, reusing a known string when it matches. */
+function nameAt(text: string, pos: number, end: number): string | undefined {
+  for (const name of knownNames) {
+    if (text.charCodeAt(pos + name.length) === 34 && matchesAt(text, pos, name)) return name;
+  }
+  const close = text.indexOf('"', pos);
+  if (close < 0 || close >= end) return undefined;
+  const name = text.slice(pos, close);
+  if (name.includes('\\')) return undefined;
+  if (knownNames.length < 256) knownNames.push(name);
+  return name;
+}
+
+/** End of the JSON number starting at `pos` (digits, sign, point, exponent). */
+function numberEnd(text: string, pos: number, end: number): number {
+  let stop = pos;
+  while (stop < end) {
+    const c = text.charCodeAt(stop);
+    if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) stop++;
+    else break;
+  }
+  return stop;
+}
+
+/**
+ * The number in [pos, stop). Plain integers below 2^53 (ids, pids) are read digit by digit —
+ * exact, and no string is made; anything else goes through Number().
+ */
+function numberAt(text: string, pos: number, stop: number): number {
+  if (stop - pos <= 15) {
+    let v = 0;
+    let i = pos;
+    for (; i < stop; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (i === stop && stop > pos) return v;
+  }
+  return Number(text.slice(pos, stop));
+}
+
 /** Decodes one dispatch line in [start, end) into the collector; false when it is not in the expected shape. */
 function decodeDispatch(text: string, start: number, end: number, into: TraceCollector): boolean {
   let pos = start + DISPATCH.length;
-  const nameEnd = text.indexOf('"', pos);
-  if (nameEnd < 0 || nameEnd >= end) return false;
-  const name = text.slice(pos, nameEnd);
-  if (name.includes('\\')) return false;
-  pos = nameEnd;
+  const name = nameAt(text, pos, end);
+  if (name === undefined) return false;
+  pos += name.length;
   for (let f = 0; f < FIELDS.length; f++) {
     if (!matchesAt(text, pos, FIELDS[f])) return false;
     pos += FIELDS[f].length;
-    let stop = pos;
-    while (stop < end) {
-      const c = text.charCodeAt(stop);
-      // Digits, sign, decimal point and exponent are all a JSON number can hold.
-      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) stop++;
-      else break;
-    }
-    const v = Number(text.slice(pos, stop));
+    const stop = numberEnd(text, pos, end);
+    const v = numberAt(text, pos, stop);
     if (stop === pos || !Number.isFinite(v)) return false;
     values[f] = v;
     pos = stop;

@@ -102,7 +102,10 @@ export class TimelineApp implements TimelineActions {
     if (msg.type === 'loadTrace') return this.loadTrace(msg.text);
     if (msg.type === 'error') return this.showError(msg.message, false);
     if (msg.type === 'revealStall') {
-      const ref = this.model.stallsByDuration().find((r) => r.track.session.id === msg.sessionId && r.stall.ts === msg.ts);
+      // A recording loaded as text has the page's own session ids, so fall back to the start time alone.
+      const all = this.model.stallsByDuration();
+      const ref = all.find((r) => r.track.session.id === msg.sessionId && r.stall.ts === msg.ts)
+        ?? all.find((r) => Math.abs(r.stall.ts - msg.ts) < 1);
       if (ref) this.selectStall(ref, true);
       return;
     }
