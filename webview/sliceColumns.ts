@@ -52,31 +52,30 @@ export class SliceColumns {
   }
 
   /**
-   * Appends the rows `i` of the given columns where `laneOf[i] === lane`, mapping session type ids
-   * through `typeMap`. One call per lane and message keeps doubles unboxed (no call per slice).
+   * Appends rows `rows[from..to)` of the given columns, mapping session type ids through
+   * `typeMap`. One call per lane and message keeps doubles unboxed (no call per slice).
    */
-  appendWhere(
-    laneOf: Uint8Array, lane: number, count: number,
+  appendRows(
+    rows: Uint32Array, from: number, to: number,
     ts: Float64Array, dur: Float64Array, asyncId: Float64Array, trigger: Float64Array, typeId: Uint16Array, typeMap: Int32Array,
   ): void {
     let n = this.length;
-    let chunk: Chunk | undefined;
-    let o = 0;
-    for (let i = 0; i < count; i++) {
-      if (laneOf[i] !== lane) continue;
-      if (!chunk || o === CHUNK_SIZE) {
-        const c = n >>> CHUNK_BITS;
-        if (c === this.chunks.length) this.chunks.push(newChunk());
-        chunk = this.chunks[c];
-        o = n & CHUNK_MASK;
+    let k = from;
+    while (k < to) {
+      const c = n >>> CHUNK_BITS;
+      if (c === this.chunks.length) this.chunks.push(newChunk());
+      const chunk = this.chunks[c];
+      let o = n & CHUNK_MASK;
+      const stop = Math.min(to, k + (CHUNK_SIZE - o));
+      for (; k < stop; k++, o++) {
+        const i = rows[k];
+        chunk.ts[o] = ts[i];
+        chunk.dur[o] = dur[i];
+        chunk.asyncId[o] = asyncId[i];
+        chunk.triggerAsyncId[o] = trigger[i];
+        chunk.typeId[o] = typeMap[typeId[i]];
       }
-      chunk.ts[o] = ts[i];
-      chunk.dur[o] = dur[i];
-      chunk.asyncId[o] = asyncId[i];
-      chunk.triggerAsyncId[o] = trigger[i];
-      chunk.typeId[o] = typeMap[typeId[i]];
-      o++;
-      n++;
+      n = (c << CHUNK_BITS) + o;
     }
     this.length = n;
   }

@@ -165,29 +165,33 @@ export class TimelineModel {
   private appendDispatches(
     track: Track, count: number, typeId: Uint16Array, asyncId: Float64Array, trigger: Float64Array, ts: Float64Array, dur: Float64Array,
   ): void {
-    // Resolve each session type to its lane once, then copy lane by lane (see SliceColumns.appendWhere).
-    const unknown = this.typeId('unknown');
+    // Resolve each session type to its lane once, group the rows by lane (a counting sort), then
+    // copy lane by lane; rows whose type is outside the session's table go to 'other' as 'unknown'.
     const lanes: Lane[] = [];
     const laneIndexOfType = track.typeMap.map((pageType) => {
       const lane = this.lane(track, laneOf(this.typeNames[pageType]));
       if (!lanes.includes(lane)) lanes.push(lane);
       return lanes.indexOf(lane);
     });
-    const typeMap = Int32Array.from(track.typeMap);
-    const laneOfSlice = new Uint8Array(count);
-    let strays = false;
+    const strayLane = lanes.length;
+    const typeMap = Int32Array.from([...track.typeMap, this.typeId('unknown')]);
+    const laneOfRow = new Uint8Array(count);
+    const perLane = new Uint32Array(strayLane + 2);
     for (let i = 0; i < count; i++) {
-      const l = laneIndexOfType[typeId[i]];
-      if (l === undefined) strays = true;
-      laneOfSlice[i] = l ?? 255;
+      const l = laneIndexOfType[typeId[i]] ?? strayLane;
+      laneOfRow[i] = l;
+      perLane[l + 1]++;
     }
-    lanes.forEach((lane, l) => lane.slices.appendWhere(laneOfSlice, l, count, ts, dur, asyncId, trigger, typeId, typeMap));
-    if (strays) {
-      // Type ids outside the session's table (a malformed host message) still show, as 'unknown'.
-      const other = this.lane(track, 'other');
-      other.slices.appendWhere(laneOfSlice, 255, count, ts, dur, asyncId, trigger, new Uint16Array(count), Int32Array.of(unknown));
-      lanes.push(other);
-    }
+    for (let l = 1; l < perLane.length; l++) perLane[l] += perLane[l - 1];
+    const starts = perLane.slice();
+    const rows = new Uint32Array(count);
+    for (let i = 0; i < count; i++) rows[starts[laneOfRow[i]]++] = i;
+    if (perLane[strayLane + 1] > perLane[strayLane]) lanes.push(this.lane(track, 'other'));
+    lanes.forEach((lane, l) => {
+      // Stray rows read their type through the extra 'unknown' entry at the end of typeMap.
+      const types = l === strayLane ? new Uint16Array(count).fill(typeMap.length - 1) : typeId;
+      lane.slices.appendRows(rows, perLane[l], perLane[l + 1], ts, dur, asyncId, trigger, types, typeMap);
+    });
     for (const lane of lanes) this.dirtyLanes.add(lane);
     track.sliceCount += count;
   }

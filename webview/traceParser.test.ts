@@ -117,4 +117,20 @@ describe('TimelineModel', () => {
     m.refresh();
     expect(m.epoch).toBe(1);
   });
+
+  it('routes each slice to its lane in order, and type ids outside the table to Other as unknown', () => {
+    const m = new TimelineModel();
+    m.apply({ type: 'sessionStarted', session: { id: 's', pid: 1, tid: 0, title: 's', live: false } });
+    m.apply({
+      type: 'dispatches', sessionId: 's', resourceTypes: ['Timeout', 'TCPWRAP'], count: 5,
+      typeId: new Uint16Array([0, 1, 9, 0, 1]), asyncId: new Float64Array([1, 2, 3, 4, 5]), triggerAsyncId: new Float64Array(5),
+      ts: new Float64Array([10, 20, 30, 40, 50]), dur: new Float64Array(5).fill(1),
+    });
+    const lanes = Object.fromEntries(m.tracks[0].lanes.map((l) => [l.kind, l.slices]));
+    const ids = (kind: string): number[] => Array.from({ length: lanes[kind].length }, (_, i) => lanes[kind].asyncId(i));
+    expect(ids('timers')).toEqual([1, 4]);
+    expect(ids('network')).toEqual([2, 5]);
+    expect(ids('other')).toEqual([3]);
+    expect(m.typeNames[lanes.other.typeId(0)]).toBe('unknown');
+  });
 });
