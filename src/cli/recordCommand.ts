@@ -29,9 +29,10 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
     env,
     stdio: process.send ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit',
   });
+  const relay = (m: unknown) => child.send?.(m as never);
   if (process.send) {
     child.on('message', (m) => process.send?.(m));
-    process.on('message', (m) => child.send?.(m as never));
+    process.on('message', relay);
   }
   // The terminal sends Ctrl-C to the whole process group: let the command decide, and forward
   // what only the recorder received.
@@ -47,6 +48,9 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
       return [127, null];
     }),
   ])) as [number | null, NodeJS.Signals | null];
+  // The recorder's own IPC channel must not keep it running once the command is gone.
+  process.off('message', relay);
+  process.channel?.unref();
   await settle(collector.store, SETTLE_MS);
   await collector.close();
 

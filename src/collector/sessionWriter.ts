@@ -54,6 +54,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       return;
     case 'stall':
       session.stalls.push({ ts: m.ts, dur: m.dur, stack: m.stack, captured: m.captured, asyncId: m.asyncId, resourceType: m.resourceType });
+      trimOldest(session.stalls, 10_000);
       break;
     case 'loop':
       session.loop.push({ ts: m.ts, p50: m.p50, p99: m.p99, max: m.max, utilization: m.utilization });
@@ -65,6 +66,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       break;
     case 'paused':
       session.paused.push({ ts: m.ts, dur: m.dur });
+      trimOldest(session.paused, 10_000);
       break;
     case 'site':
       session.sites.set(m.asyncId, { asyncId: m.asyncId, functionName: m.functionName, url: m.url, lineNumber: m.lineNumber, columnNumber: m.columnNumber });
@@ -82,7 +84,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
   store.touch(session);
 }
 
-/** Keeps arrays of samples bounded: about an hour of 100 ms samples. */
+/** Keeps a session's per-kind lists bounded (samples: about half an hour at 100 ms), oldest dropped first. */
 function trimOldest<T>(list: T[], max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }

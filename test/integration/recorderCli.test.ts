@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecording, RecordingError } from '../../src/collector/recording';
@@ -80,6 +81,17 @@ describe('loopscope record', () => {
     const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: TraceEvent[] };
     const stallPids = new Set(trace.traceEvents.filter((e) => e.cat === 'loopscope.stall').map((e) => e.pid));
     expect(stallPids.size).toBe(2);
+  });
+
+  it('passes an IPC channel through when the recorder has one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-cli-'));
+    const script = 'process.on("message", (m) => { process.send({ echo: m }); process.disconnect(); });';
+    const recorder = fork(cli, ['record', '-o', path.join(dir, 't.json'), '--', process.execPath, '-e', script], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const reply = new Promise((resolve) => recorder.on('message', resolve));
+    recorder.send({ ping: 1 });
+    expect(await reply).toEqual({ echo: { ping: 1 } });
+    const code = await new Promise((resolve) => recorder.on('exit', resolve));
+    expect(code).toBe(0);
   });
 
   it('reports a usage error for a missing command', async () => {
