@@ -1,7 +1,7 @@
 import asyncHooks from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE } from './protocol';
-import { C_DROPPED, C_IN_CALLBACK, C_SLEEPING, C_WRITE, H_BEAT, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { C_DROPPED, C_IN_CALLBACK, C_READ, C_SLEEPING, C_WRITE, H_BEAT, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { enableWithoutPromiseHooks } from './promiseHookGuard';
 import { createRunQueueClock } from './runQueueClock';
 
@@ -110,8 +110,9 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
 
   // A gap between two signs of life that the loop did not spend idle is a stall outside any
-  // callback (microtasks after one, such as await continuations). libuv's idle counter is read
-  // at each sign of life at depth 0 (about 55 ns) so that the idle part of the gap is exact.
+  // callback (microtasks after one, such as await continuations). libuv's idle counter (a 55 ns
+  // read) is taken at most every 5 ms at the end of a callback, and at each beat: idle time from
+  // before a gap is then counted against it by at most 5 ms, and a busy program does not pay per event.
   const timing = performance.nodeTiming;
   // A turn held by the machine (the thread runnable but given no CPU) is not the code blocking:
   // a quarter of the threshold must be the thread's own time, on CPU or in a syscall. A quiet
@@ -122,6 +123,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   let waitReadAt = now();
   const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtBeat : 0) >= threshold / 4;
   let idleAtLastEvent = timing.idleTime;
+  let idleReadAt = now();
   const gapStall = (t: number) => {
     const gap = t - lastEvent;
     if (gap >= threshold) {
@@ -216,7 +218,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         }
       }
       if (depth === 0) {
-        idleAtLastEvent = timing.idleTime;
+        if (t - idleReadAt > 5) {
+          idleAtLastEvent = timing.idleTime;
+          idleReadAt = t;
+        }
         control[C_IN_CALLBACK] = 0;
       }
       lastEvent = t;
@@ -230,7 +235,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     const start = stackStart[d];
     const dur = t - start;
     const write = control[C_WRITE];
-    if (((write - Atomics.load(control, 1)) | 0) >= capacity) {
+    // A plain read of the worker's index: a stale value only makes the ring look fuller.
+    if (((write - control[C_READ]) | 0) >= capacity) {
       Atomics.add(control, C_DROPPED, 1);
     } else {
       const base = (write & mask) * DISPATCH_FIELDS;
@@ -264,6 +270,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       if (depth === 0) gapStall(t);
       lastEvent = t;
       idleAtLastEvent = timing.idleTime;
+      idleReadAt = t;
       if (runQueueWait) {
         waitAtBeat = runQueueWait();
         waitReadAt = t;

@@ -141,11 +141,17 @@ export type AgentMessage =
   | DroppedMessage
   | ByeMessage;
 
-/** Builds a binary frame from `count` records stored contiguously in `records` from `offset` (in records). */
-export function encodeDispatchFrame(records: Float64Array, offset: number, count: number): Float64Array {
+/** A binary frame for `count` records, header filled; records go from float DISPATCH_HEADER on. */
+export function createDispatchFrame(count: number): Float64Array {
   const frame = new Float64Array(DISPATCH_HEADER + count * DISPATCH_FIELDS);
   frame[0] = DISPATCH_FRAME_MAGIC;
   frame[1] = count;
+  return frame;
+}
+
+/** Builds a binary frame from `count` records stored contiguously in `records` from `offset` (in records). */
+export function encodeDispatchFrame(records: Float64Array, offset: number, count: number): Float64Array {
+  const frame = createDispatchFrame(count);
   frame.set(records.subarray(offset * DISPATCH_FIELDS, (offset + count) * DISPATCH_FIELDS), DISPATCH_HEADER);
   return frame;
 }

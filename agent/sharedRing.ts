@@ -43,21 +43,24 @@ export function viewRing(sab: SharedArrayBuffer, capacity = RING_CAPACITY): Ring
   return { sab, control, clock, records, capacity };
 }
 
+/** Records written and not yet drained. */
+export function unreadRecords(ring: RingViews): number {
+  return (Atomics.load(ring.control, C_WRITE) - Atomics.load(ring.control, C_READ)) | 0;
+}
+
 /**
- * Copies every unread record into `out` (contiguous, oldest first) and marks them read.
- * Returns how many were copied; at most `out.length / DISPATCH_FIELDS`.
+ * Copies up to `max` unread records into `out` from `offset` (floats; contiguous, oldest first)
+ * and marks them read. Returns how many were copied.
  */
-export function drainRing(ring: RingViews, out: Float64Array): number {
+export function drainRing(ring: RingViews, out: Float64Array, offset = 0, max = Math.floor((out.length - offset) / DISPATCH_FIELDS)): number {
   const { control, records, capacity } = ring;
-  const write = Atomics.load(control, C_WRITE);
   let read = Atomics.load(control, C_READ);
-  const available = (write - read) | 0;
-  const n = Math.min(available, Math.floor(out.length / DISPATCH_FIELDS));
+  const n = Math.min(unreadRecords(ring), max);
   const mask = capacity - 1;
   for (let copied = 0; copied < n; ) {
     const start = read & mask;
     const run = Math.min(n - copied, capacity - start);
-    out.set(records.subarray(start * DISPATCH_FIELDS, (start + run) * DISPATCH_FIELDS), copied * DISPATCH_FIELDS);
+    out.set(records.subarray(start * DISPATCH_FIELDS, (start + run) * DISPATCH_FIELDS), offset + copied * DISPATCH_FIELDS);
     copied += run;
     read = (read + run) | 0;
   }

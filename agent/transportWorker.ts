@@ -4,8 +4,8 @@
  */
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { viewRing, drainRing, C_DROPPED, C_FLUSH_ACK, C_READY } from './sharedRing';
-import { DISPATCH_FIELDS, encodeDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
+import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY } from './sharedRing';
+import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
@@ -17,7 +17,6 @@ const KEEP = 64;
 const data = workerData as TransportWorkerData;
 const ring = viewRing(data.sab, data.capacity);
 const link = new CollectorLink(data.url, data.token, data.hello);
-const scratch = new Float64Array(data.capacity * DISPATCH_FIELDS);
 const captures: Capture[] = [];
 const pauses: PauseSpan[] = [];
 const pendingStalls: { note: StallNote; arrived: number }[] = [];
@@ -64,10 +63,11 @@ function nowEpoch(): number {
 
 /** Sends the dispatches written since the last flush. */
 function flushDispatches(): void {
-  for (;;) {
-    const n = drainRing(ring, scratch);
-    if (n === 0) break;
-    link.sendBinary(encodeDispatchFrame(scratch, 0, n), n);
+  // Drained straight into the frame that is sent: one copy out of the ring, none more.
+  for (let n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME); n > 0; n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME)) {
+    const frame = createDispatchFrame(n);
+    drainRing(ring, frame, DISPATCH_HEADER, n);
+    link.sendBinary(frame, n);
   }
   const dropped = Atomics.load(ring.control, C_DROPPED) + link.droppedRecords;
   if (dropped !== reportedDropped) {
