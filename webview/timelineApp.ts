@@ -32,6 +32,7 @@ export interface AppElements {
   summary: HTMLElement;
   sourcePath: HTMLInputElement;
   follow: HTMLButtonElement;
+  zoomSelection: HTMLButtonElement;
   tooltip: HTMLElement;
 }
 
@@ -228,7 +229,10 @@ export class TimelineApp implements TimelineActions {
     if (status !== this.statusKey) {
       this.statusKey = status;
       this.els.status.textContent = status;
+      // Following only means something while data streams in.
+      this.els.follow.disabled = !live;
     }
+    this.els.zoomSelection.disabled = !this.selection;
     const origin = vp.bounds?.start ?? 0;
     this.els.visibleRange.textContent = `${formatOffset(vp.start - origin, vp.span)} – ${formatOffset(vp.end - origin, vp.span)}`;
     this.els.canvas.dataset.viewStart = String(vp.start);

@@ -88,6 +88,7 @@ body { background: var(--ls-bg); color: var(--ls-fg); font: 13px var(--ls-font);
 #toolbar input { color: var(--ls-input-fg); background: var(--ls-input-bg); }
 #toolbar input[type=number] { width: 5em; }
 #toolbar button[aria-pressed=true] { outline: 1px solid var(--ls-selection); }
+#toolbar button:disabled { opacity: 0.5; }
 #lane-filter { display: inline-flex; gap: 6px; border: 0; padding: 0; margin: 0; }
 #lane-filter label { white-space: nowrap; }
 #session-status, #visible-range { color: var(--ls-muted); }
