@@ -44,7 +44,7 @@ describe('timeline page (standalone, loopscope view)', () => {
       }));
       throw new Error(`${err.message}\npage: ${JSON.stringify(state)}\nerrors: ${browser.errors.join('\n')}\nrecording: ${readFileSync(recording, 'utf8').slice(0, 2000)}`);
     });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -173,7 +173,7 @@ describe('timeline page (VS Code mode, stubbed host)', () => {
     });
     await browser.page.goto('https://loopscope.test/');
     await browser.page.waitForFunction(() => (window as unknown as { hostReceived: { type: string }[] }).hostReceived.some((m) => m.type === 'ready'), null, WAIT);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(() => browser?.close());
 
