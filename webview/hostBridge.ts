@@ -4,6 +4,7 @@
  * would have posted on `window.loopscopePosted`, so a test can read the messages.
  */
 import { isToWebview, VIEW_PROTOCOL_VERSION, type FromWebview, type ToWebview } from './protocol';
+import { parseTraceStream, type ParsedTrace } from './traceParser';
 
 /** How the page runs. */
 export type PageMode = 'vscode' | 'standalone';
@@ -27,8 +28,18 @@ export interface HostBridge {
   post(message: FromWebview): void;
 }
 
-/** Connects to the host; `onMessage` receives every valid host message. */
-export function connectHost(mode: PageMode, onMessage: (msg: ToWebview) => void, initialTraceUrl?: string): HostBridge {
+/** What the page does with what comes from its host. */
+export interface HostHandlers {
+  /** Every valid host message. */
+  message(msg: ToWebview): void;
+  /** A recording the page fetched and parsed itself (standalone). */
+  trace(parsed: ParsedTrace): void;
+  /** Characters of that recording read so far. */
+  progress(chars: number): void;
+}
+
+/** Connects to the host. */
+export function connectHost(mode: PageMode, handlers: HostHandlers, initialTraceUrl?: string): HostBridge {
   const vscode = mode === 'vscode' && typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const posted: FromWebview[] = (window.loopscopePosted ??= []);
   const bridge: HostBridge = {
@@ -41,19 +52,37 @@ export function connectHost(mode: PageMode, onMessage: (msg: ToWebview) => void,
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     // Standalone, only this page itself may send (e.g. a test driving it); VS Code checks origins itself.
     if (mode === 'standalone' && event.origin !== window.location.origin) return;
-    if (isToWebview(event.data)) onMessage(event.data);
+    if (isToWebview(event.data)) handlers.message(event.data);
   });
   bridge.post({ type: 'ready', protocolVersion: VIEW_PROTOCOL_VERSION });
-  if (mode === 'standalone' && initialTraceUrl) void loadTrace(initialTraceUrl, onMessage);
+  if (mode === 'standalone' && initialTraceUrl) void loadTrace(initialTraceUrl, handlers);
   return bridge;
 }
 
-async function loadTrace(url: string, onMessage: (msg: ToWebview) => void): Promise<void> {
+/** The body of a response as text pieces, decoded as they arrive. */
+async function* textPieces(res: Response): AsyncGenerator<string> {
+  if (!res.body) {
+    yield await res.text();
+    return;
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    yield decoder.decode(value, { stream: true });
+  }
+  const last = decoder.decode();
+  if (last) yield last;
+}
+
+/** Streams the recording from the view server into the parser, so files beyond one string's size load too. */
+async function loadTrace(url: string, handlers: HostHandlers): Promise<void> {
   try {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`the view server answered ${res.status} ${res.statusText}`);
-    onMessage({ type: 'loadTrace', text: await res.text(), name: url });
+    handlers.trace(await parseTraceStream(textPieces(res), (chars) => handlers.progress(chars)));
   } catch (err) {
-    onMessage({ type: 'error', message: `Could not load the recording: ${(err as Error).message}` });
+    handlers.message({ type: 'error', message: err instanceof Error && err.name === 'TraceParseError' ? err.message : `Could not load the recording: ${(err as Error).message}` });
   }
 }

@@ -35,7 +35,11 @@ function start(): void {
   const mode: PageMode = document.body.dataset.mode === 'vscode' ? 'vscode' : 'standalone';
   let app: TimelineApp | undefined;
   const pending: ToWebview[] = [];
-  const host = connectHost(mode, (msg) => (app ? app.receive(msg) : pending.push(msg)), document.body.dataset.traceUrl || undefined);
+  const host = connectHost(mode, {
+    message: (msg) => (app ? app.receive(msg) : pending.push(msg)),
+    trace: (parsed) => app?.loadParsed(parsed),
+    progress: (chars) => app?.showProgress(chars),
+  }, document.body.dataset.traceUrl || undefined);
   const canvas = byId<HTMLCanvasElement>('timeline-canvas');
   app = new TimelineApp({
     canvas, wrap: byId('timeline-wrap'), stallList: byId('stall-list'), details: byId('details'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanRecordingLines } from './recordingLines';
 import { TraceCollector } from './traceCollector';
-import { parseTrace, TraceParseError } from './traceParser';
+import { parseTrace, parseTraceStream, TraceParseError } from './traceParser';
 
 const T = 1_796_013_391_339_085.2;
 const events = [
@@ -54,5 +54,19 @@ describe('recording lines fast path', () => {
     const d = parseTrace(text).messages.find((m) => m.type === 'dispatches');
     expect(d?.type === 'dispatches' && [...d.asyncId]).toEqual([-3, 4, 5]);
     expect(d?.type === 'dispatches' && d.resourceTypes).toEqual(['TCPWRAP', 'TCP', 'TCPWRAPX']);
+  });
+
+  it('reads a streamed file in pieces cut anywhere, and other layouts whole', async () => {
+    async function* pieces(text: string, size: number): AsyncGenerator<string> {
+      for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+    }
+    const whole = parseTrace(lineFile);
+    for (const size of [1, 7, 64, 100_000]) expect(await parseTraceStream(pieces(lineFile, size))).toEqual(whole);
+    const pretty = JSON.stringify({ traceEvents: events }, null, 2);
+    expect((await parseTraceStream(pieces(pretty, 10))).messages).toEqual(parseTrace(pretty).messages);
+    await expect(parseTraceStream(pieces(lineFile.slice(0, lineFile.indexOf('\n],')), 5))).rejects.toThrow(/cut short/);
+    let seen = 0;
+    await parseTraceStream(pieces(lineFile, 50), (n) => (seen = n));
+    expect(seen).toBe(lineFile.length);
   });
 });

@@ -91,39 +91,97 @@ function decodeDispatch(text: string, start: number, end: number, into: TraceCol
 }
 
 /**
+ * Reads a line-per-event recording piece by piece (a file larger than a JavaScript string can
+ * hold, streamed from the view server), feeding complete lines to the collector as they arrive.
+ */
+export class RecordingLineReader {
+  private rest = '';
+  private state: 'head' | 'events' | 'tail' | 'foreign' = 'head';
+  private tail = '';
+
+  constructor(private readonly into: TraceCollector) {}
+
+  /** False once the text turned out not to be in this layout (the caller then parses it as a whole). */
+  get ok(): boolean {
+    return this.state !== 'foreign';
+  }
+
+  /** Takes the next piece of the text. */
+  feed(piece: string): void {
+    if (this.state === 'foreign') return;
+    if (this.state === 'tail') {
+      this.tail += piece;
+      return;
+    }
+    const text = this.rest ? this.rest + piece : piece;
+    let pos = 0;
+    for (;;) {
+      const end = text.indexOf('\n', pos);
+      if (end < 0) break;
+      let last = end;
+      if (text.charCodeAt(last - 1) === 13) last--;
+      const seen = this.line(text, pos, last);
+      if (seen === 'foreign') return;
+      if (seen === 'tail') {
+        this.tail = text.slice(pos);
+        this.rest = '';
+        return;
+      }
+      pos = end + 1;
+    }
+    this.rest = text.slice(pos);
+  }
+
+  /** Ends the text: what followed the events, 'truncated' when it stopped inside them, or undefined when not this layout. */
+  end(): LineScan | 'truncated' | undefined {
+    if (this.state === 'head' || this.state === 'foreign') return undefined;
+    if (this.state === 'events') {
+      const last = this.rest;
+      this.rest = '';
+      if (last.charCodeAt(0) === 93 /* ] */) this.tail = last;
+      else if (last.length && this.line(last, 0, last.length) === 'foreign') return undefined;
+      if (!this.tail) return 'truncated';
+    }
+    try {
+      return { tail: JSON.parse(`{"traceEvents":[]${this.tail.trim().slice(1)}`) as unknown };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Handles the line [start, end) of `text`: an event, the end of the events ('tail'), or not this layout ('foreign'). */
+  private line(text: string, start: number, end: number): 'event' | 'tail' | 'foreign' {
+    if (this.state === 'head') {
+      const ok = end - start === HEAD.length && matchesAt(text, start, HEAD);
+      this.state = ok ? 'events' : 'foreign';
+      return ok ? 'event' : 'foreign';
+    }
+    if (end > start && text.charCodeAt(start) === 93 /* ] */) {
+      this.state = 'tail';
+      return 'tail';
+    }
+    let last = end;
+    if (text.charCodeAt(last - 1) === 44 /* , */) last--;
+    if (last > start && !(matchesAt(text, start, DISPATCH) && decodeDispatch(text, start, last, this.into))) {
+      let event: unknown;
+      try {
+        event = JSON.parse(text.slice(start, last));
+      } catch {
+        this.state = 'foreign';
+        return 'foreign';
+      }
+      this.into.event(event);
+    }
+    return 'event';
+  }
+}
+
+/**
  * Feeds a line-per-event recording into `into`. Returns what followed the events, 'truncated' when
  * the text ends inside the event list, or undefined when the text is not in this shape at all.
  */
 export function scanRecordingLines(text: string, into: TraceCollector): LineScan | 'truncated' | undefined {
-  if (!matchesAt(text, 0, HEAD)) return undefined;
-  let pos = HEAD.length;
-  if (text.charCodeAt(pos) === 13) pos++;
-  if (text.charCodeAt(pos) !== 10) return undefined;
-  pos++;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = n;
-    let last = end;
-    if (text.charCodeAt(last - 1) === 13) last--;
-    if (last > pos && text.charCodeAt(pos) === 93 /* ] */) {
-      try {
-        return { tail: JSON.parse(`{"traceEvents":[]${text.slice(pos + 1)}`) as unknown };
-      } catch {
-        return undefined;
-      }
-    }
-    if (text.charCodeAt(last - 1) === 44 /* , */) last--;
-    if (last > pos && !(matchesAt(text, pos, DISPATCH) && decodeDispatch(text, pos, last, into))) {
-      let event: unknown;
-      try {
-        event = JSON.parse(text.slice(pos, last));
-      } catch {
-        return undefined;
-      }
-      into.event(event);
-    }
-    pos = end + 1;
-  }
-  return 'truncated';
+  const reader = new RecordingLineReader(into);
+  reader.feed(text);
+  return reader.end();
 }

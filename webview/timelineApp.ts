@@ -17,7 +17,7 @@ import { layoutTimeline, METRICS, rowAt, type TimelineLayout } from './timelineL
 import { TimelineModel, type SliceRef, type StallRef } from './timelineModel';
 import { TimelineRenderer } from './timelineRenderer';
 import type { TimelineActions } from './timelineInput';
-import { parseTrace, TraceParseError } from './traceParser';
+import { parseTrace, TraceParseError, type ParsedTrace } from './traceParser';
 import { Viewport } from './viewport';
 
 /** Elements the app drives (ids from src/view/page.ts). */
@@ -116,7 +116,7 @@ export class TimelineApp implements TimelineActions {
   }
 
   private loadTrace(text: string): void {
-    let parsed;
+    let parsed: ParsedTrace;
     try {
       parsed = parseTrace(text);
     } catch (err) {
@@ -125,6 +125,11 @@ export class TimelineApp implements TimelineActions {
       this.showError(message);
       return;
     }
+    this.loadParsed(parsed);
+  }
+
+  /** Shows a parsed recording in place of everything shown. */
+  loadParsed(parsed: ParsedTrace): void {
     this.showError(undefined);
     this.forgetView();
     for (const m of parsed.messages) this.model.apply(m);
@@ -134,6 +139,12 @@ export class TimelineApp implements TimelineActions {
     void this.whenDrawn().then(() => {
       this.host.post({ type: 'traceLoaded', sessions: this.model.tracks.length, dispatches: this.model.sliceCount, stalls: this.model.stallsByDuration().length });
     });
+  }
+
+  /** Shows how much of a recording has been read while it streams in. */
+  showProgress(chars: number): void {
+    this.statusKey = '';
+    this.els.status.textContent = `Loading the recording… ${(chars / 1048576).toFixed(0)} MB read`;
   }
 
   /** Drops the selection and search marks and refits the view (before new data replaces the old). */

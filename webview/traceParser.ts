@@ -5,7 +5,7 @@
  * `loopscope record` writes them) take a fast path that decodes dispatch lines without JSON.parse.
  */
 import type { ToWebview } from './protocol';
-import { scanRecordingLines } from './recordingLines';
+import { RecordingLineReader, scanRecordingLines } from './recordingLines';
 import { TraceCollector } from './traceCollector';
 
 /** A recording that cannot be read, with a message fit to show the user. */
@@ -51,4 +51,31 @@ export function parseTrace(text: string): ParsedTrace {
   const fresh = new TraceCollector();
   for (const e of events) fresh.event(e);
   return { messages: fresh.finish(), droppedEvents: droppedOf(doc), ignoredEvents: fresh.ignoredEvents };
+}
+
+/** Text kept for the whole-JSON fallback while a streamed file's layout is in doubt (characters). */
+const KEEP_FOR_FALLBACK = 256 * 1024 * 1024;
+
+/**
+ * Parses a recording arriving in pieces (a fetch body), so files larger than one JavaScript string
+ * load too when they are in the recorder's line-per-event layout. Other layouts are gathered and
+ * parsed whole. `onProgress` gets the characters read so far.
+ */
+export async function parseTraceStream(pieces: AsyncIterable<string>, onProgress?: (chars: number) => void): Promise<ParsedTrace> {
+  const collector = new TraceCollector();
+  const reader = new RecordingLineReader(collector);
+  let kept: string[] | undefined = [];
+  let chars = 0;
+  for await (const piece of pieces) {
+    chars += piece.length;
+    onProgress?.(chars);
+    if (reader.ok) reader.feed(piece);
+    if (kept && chars > KEEP_FOR_FALLBACK && reader.ok) kept = undefined;
+    kept?.push(piece);
+  }
+  const lines = reader.ok ? reader.end() : undefined;
+  if (lines === 'truncated') throw new TraceParseError('This file is not a valid recording: it ends before its list of events does (was it cut short?).');
+  if (lines) return { messages: collector.finish(), droppedEvents: droppedOf(lines.tail), ignoredEvents: collector.ignoredEvents };
+  if (!kept) throw new TraceParseError('This file is not a valid recording: a line in it is not a JSON event.');
+  return parseTrace(kept.join(''));
 }
