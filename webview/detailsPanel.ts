@@ -49,6 +49,11 @@ export class DetailsPanel {
       ]));
       body.push(el('h4', 'Stack (top frame first)'));
       body.push(this.frames(stall.stack));
+      const site = stall.asyncId !== undefined ? track.sites.get(stall.asyncId) : undefined;
+      if (site) {
+        body.push(el('h4', 'Blocking callback defined at'));
+        body.push(this.frames([site]));
+      }
       if (stall.asyncId !== undefined) {
         const slice = findDispatch(track, stall.asyncId, stall.ts + stall.dur);
         if (slice) body.push(...this.chain({ kind: 'slice', slice }, model, origin));
