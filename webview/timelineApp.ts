@@ -76,6 +76,7 @@ export class TimelineApp implements TimelineActions {
   private stallListKey = '';
   private statusKey = '';
   private summaryAt = 0;
+  private summaryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Dispatches the recorder said it dropped (shown in the status). */
   private droppedByRecorder = 0;
   /** Durations of recent frames (ms), newest last; read by the benchmark. */
@@ -248,10 +249,17 @@ export class TimelineApp implements TimelineActions {
     this.els.visibleRange.textContent = `${formatOffset(vp.start - origin, vp.span)} – ${formatOffset(vp.end - origin, vp.span)}`;
     this.els.canvas.dataset.viewStart = String(vp.start);
     this.els.canvas.dataset.viewEnd = String(vp.end);
+    // The text alternative is rebuilt at most twice a second, and always once the view settles.
     const now = performance.now();
+    clearTimeout(this.summaryTimer);
     if (now - this.summaryAt > 500) {
       this.summaryAt = now;
       this.updateSummary(stallRefs);
+    } else {
+      this.summaryTimer = setTimeout(() => {
+        this.summaryAt = performance.now();
+        this.updateSummary(this.model.stallsByDuration());
+      }, 500);
     }
   }
 

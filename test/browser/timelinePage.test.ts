@@ -128,6 +128,17 @@ describe('timeline page (standalone, loopscope view)', () => {
     await page.waitForFunction((n) => document.querySelectorAll('.stall-item').length === n, total, WAIT);
   });
 
+  it('hides a lane kind through its filter, which the text alternative reflects', async () => {
+    const { page } = browser;
+    const summary = (): Promise<string> => page.evaluate(() => document.getElementById('timeline-summary')?.textContent ?? '');
+    await page.waitForFunction(() => /timers \(\d/.test(document.getElementById('timeline-summary')?.textContent ?? ''), null, WAIT);
+    await page.uncheck('#lane-filter input[data-lane="timers"]');
+    await page.waitForFunction(() => !/timers \(/.test(document.getElementById('timeline-summary')?.textContent ?? ''), null, WAIT);
+    expect(await summary()).toMatch(/stalls visible/);
+    await page.check('#lane-filter input[data-lane="timers"]');
+    await page.waitForFunction(() => /timers \(\d/.test(document.getElementById('timeline-summary')?.textContent ?? ''), null, WAIT);
+  });
+
   it('zooms with keys and the wheel, changing the visible range', async () => {
     const { page } = browser;
     await page.focus('#timeline-canvas');
