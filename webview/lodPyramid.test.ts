@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLodFrame, LodPyramid } from './lodPyramid';
+import { createLodFrame, LodPyramid, typeBit } from './lodPyramid';
 import { SliceColumns } from './sliceColumns';
 
 /** Deterministic pseudo-random numbers so failures reproduce. */
@@ -123,5 +123,21 @@ describe('LodPyramid', () => {
     const t0 = ext.start + (ext.end - ext.start) / 3;
     const found = pyramid.overlapping(t0, t0 + 200);
     expect(found.length).toBe(visibleCount(cols, t0, t0 + 200, 0));
+  });
+
+  it('filters by resource type, pruning subtrees without the type', () => {
+    const cols = new SliceColumns();
+    for (let i = 0; i < 4000; i++) cols.push(i * 100, 50, i, 0, i < 2000 ? 0 : 1);
+    const pyramid = new LodPyramid(cols);
+    pyramid.update();
+    const frame = createLodFrame(10_000);
+    frame.t0 = 0;
+    frame.pxUs = 41; // every slice (50 µs) is wide; the frame spans all 400 ms
+    pyramid.query(frame, 0, typeBit(1));
+    expect(frame.wide.length).toBe(2000);
+    for (const i of frame.wide) expect(cols.typeId(i)).toBe(1);
+    frame.pxUs = 1000; // everything aggregates
+    pyramid.query(frame, 0, typeBit(0));
+    expect(frame.count.reduce((a, b) => a + b, 0)).toBe(2000);
   });
 });

@@ -8,6 +8,14 @@
 import { CHUNK_MASK, type SliceColumns } from './sliceColumns';
 
 const BITS = 3;
+
+/** A type filter that lets every type through. */
+export const ALL_TYPES = 0xffffffff;
+
+/** The filter bit of a page-wide type id (ids 32 apart share a bit: filtering is exact below 32 types). */
+export function typeBit(typeId: number): number {
+  return (1 << (typeId & 31)) >>> 0;
+}
 const FANOUT = 1 << BITS;
 
 class Level {
@@ -15,6 +23,8 @@ class Level {
   maxEnd: Float64Array = new Float64Array(64);
   busy: Float64Array = new Float64Array(64);
   maxDur: Float64Array = new Float64Array(64);
+  /** Bit (typeId & 31) set for every resource type under the node, so a type filter prunes whole subtrees. */
+  types: Uint32Array = new Uint32Array(64);
   length = 0;
 
   ensure(n: number): void {
@@ -29,10 +39,13 @@ class Level {
     this.maxEnd = grow(this.maxEnd);
     this.busy = grow(this.busy);
     this.maxDur = grow(this.maxDur);
+    const types = new Uint32Array(size);
+    types.set(this.types.subarray(0, this.length));
+    this.types = types;
   }
 
   get byteLength(): number {
-    return this.minTs.length * 32;
+    return this.minTs.length * 36;
   }
 }
 
@@ -92,11 +105,13 @@ export class LodPyramid {
     let maxEnd = -Infinity;
     let busy = 0;
     let maxDur = 0;
+    let types = 0;
     if (l === 0) {
       // A node's 8 slices never straddle chunks (chunk sizes are multiples of 8): read the arrays directly.
       const chunk = this.slices.chunkOf(start);
       const tsCol = chunk.ts;
       const durCol = chunk.dur;
+      const typeCol = chunk.typeId;
       for (let i = start & CHUNK_MASK, e = i + (end - start); i < e; i++) {
         const ts = tsCol[i];
         const dur = durCol[i];
@@ -104,6 +119,7 @@ export class LodPyramid {
         if (ts + dur > maxEnd) maxEnd = ts + dur;
         busy += dur;
         if (dur > maxDur) maxDur = dur;
+        types |= typeBit(typeCol[i]);
       }
     } else {
       const c = this.levels[l - 1];
@@ -112,6 +128,7 @@ export class LodPyramid {
         if (c.maxEnd[k] > maxEnd) maxEnd = c.maxEnd[k];
         busy += c.busy[k];
         if (c.maxDur[k] > maxDur) maxDur = c.maxDur[k];
+        types |= c.types[k];
       }
     }
     const level = this.levels[l];
@@ -119,6 +136,7 @@ export class LodPyramid {
     level.maxEnd[j] = maxEnd;
     level.busy[j] = busy;
     level.maxDur[j] = maxDur;
+    level.types[j] = types;
   }
 
   /** Earliest start and latest end of all slices, or undefined when empty. */
@@ -136,19 +154,20 @@ export class LodPyramid {
 
   /**
    * Fills `frame` for the range starting at `frame.t0` spanning `frame.coverage.length` pixel
-   * columns of `frame.pxUs` each, skipping slices shorter than `minDur` µs (whole subtrees
-   * whose longest slice is shorter are pruned; aggregates that pass keep their full busy time).
+   * columns of `frame.pxUs` each, skipping slices shorter than `minDur` µs and slices whose type
+   * bit is not in `typeMask` (whole subtrees are pruned when nothing under them passes;
+   * aggregates that pass keep their full busy time).
    */
-  query(frame: LodFrame, minDur = 0): void {
+  query(frame: LodFrame, minDur = 0, typeMask = ALL_TYPES): void {
     frame.coverage.fill(0);
     frame.count.fill(0);
     frame.wide.length = 0;
     if (this.built === 0) return;
     const top = this.levels.length - 1;
-    for (let j = 0; j < this.levels[top].length; j++) this.visit(frame, top, j, minDur);
+    for (let j = 0; j < this.levels[top].length; j++) this.visit(frame, top, j, minDur, typeMask);
   }
 
-  private visit(frame: LodFrame, l: number, j: number, minDur: number): void {
+  private visit(frame: LodFrame, l: number, j: number, minDur: number, typeMask: number): void {
     const level = this.levels[l];
     const t0 = frame.t0;
     const px = frame.pxUs;
@@ -156,7 +175,7 @@ export class LodPyramid {
     const t1 = t0 + px * width;
     const minTs = level.minTs[j];
     const maxEnd = level.maxEnd[j];
-    if (maxEnd < t0 || minTs > t1 || level.maxDur[j] < minDur) return;
+    if (maxEnd < t0 || minTs > t1 || level.maxDur[j] < minDur || (level.types[j] & typeMask) === 0) return;
     if (maxEnd - minTs <= px) {
       // Everything under this node fits in one pixel column: one aggregate, no descent.
       const x = Math.floor(((minTs + maxEnd) / 2 - t0) / px);
@@ -171,11 +190,12 @@ export class LodPyramid {
       const chunk = this.slices.chunkOf(start);
       const tsCol = chunk.ts;
       const durCol = chunk.dur;
+      const typeCol = chunk.typeId;
       const end = Math.min(start + FANOUT, this.built);
       for (let i = start; i < end; i++) {
         const ts = tsCol[i & CHUNK_MASK];
         const dur = durCol[i & CHUNK_MASK];
-        if (ts + dur < t0 || ts > t1 || dur < minDur) continue;
+        if (ts + dur < t0 || ts > t1 || dur < minDur || (typeBit(typeCol[i & CHUNK_MASK]) & typeMask) === 0) continue;
         if (dur >= px) {
           frame.wide.push(i);
         } else {
@@ -189,7 +209,7 @@ export class LodPyramid {
       return;
     }
     const end = Math.min(start + FANOUT, this.levels[l - 1].length);
-    for (let k = start; k < end; k++) this.visit(frame, l - 1, k, minDur);
+    for (let k = start; k < end; k++) this.visit(frame, l - 1, k, minDur, typeMask);
   }
 
   /** Indices of up to `limit` slices overlapping [t0, t1] (for hit testing; pruned by node extent). */

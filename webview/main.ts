@@ -44,7 +44,7 @@ function start(): void {
   app = new TimelineApp({
     canvas, wrap: byId('timeline-wrap'), stallList: byId('stall-list'), details: byId('details'),
     status: byId('session-status'), visibleRange: byId('visible-range'), error: byId('error-banner'),
-    summary: byId('timeline-summary'), sourcePath: byId<HTMLInputElement>('source-path'), follow: byId<HTMLButtonElement>('follow'), zoomSelection: byId<HTMLButtonElement>('zoom-selection'), tooltip: byId('tooltip'),
+    summary: byId('timeline-summary'), sourcePath: byId<HTMLInputElement>('source-path'), follow: byId<HTMLButtonElement>('follow'), zoomSelection: byId<HTMLButtonElement>('zoom-selection'), typeFilter: byId('type-filter-list'), tooltip: byId('tooltip'),
   }, host);
   for (const msg of pending.splice(0)) app.receive(msg);
   const a = app;

@@ -61,7 +61,7 @@ export class OverviewDrawing {
 
   /** Busy fraction per overview column, summed over lanes (slices wider than a column count fully where they run). */
   private profile(st: RenderState, start: number, opx: number, tw: number): Float32Array {
-    const key = `${tw}:${start}:${opx}:${st.minDurUs}`;
+    const key = `${tw}:${start}:${opx}:${st.minDurUs}:${st.typeMask}`;
     const now = performance.now();
     // While live data moves the bounds every frame, a slightly stale profile is fine for 250 ms.
     const live = st.model.tracks.some((t) => t.session.live);
@@ -72,7 +72,7 @@ export class OverviewDrawing {
     frame.pxUs = opx;
     for (const track of st.model.tracks) {
       for (const lane of track.lanes) {
-        lane.lod.query(frame, st.minDurUs);
+        lane.lod.query(frame, st.minDurUs, st.typeMask);
         for (let x = 0; x < tw; x++) density[x] += frame.count[x] ? Math.max(0.15, frame.coverage[x]) : 0;
         for (const i of frame.wide) {
           const xa = Math.max(0, Math.floor((lane.slices.ts(i) - start) / opx));

@@ -1,12 +1,14 @@
 /** Finds the slice under the pointer: the innermost one containing the time, else the nearest. */
+import { ALL_TYPES, typeBit } from './lodPyramid';
 import type { Lane } from './timelineModel';
 
-/** Index of the slice of `lane` at time `t` within `toleranceUs`, or undefined. */
-export function sliceAt(lane: Lane, t: number, toleranceUs: number): number | undefined {
+/** Index of the slice of `lane` (of a type in `typeMask`) at time `t` within `toleranceUs`, or undefined. */
+export function sliceAt(lane: Lane, t: number, toleranceUs: number, typeMask = ALL_TYPES): number | undefined {
   const s = lane.slices;
   let best: number | undefined;
   let bestScore = Infinity;
   for (const i of lane.lod.overlapping(t - toleranceUs, t + toleranceUs)) {
+    if ((typeBit(s.typeId(i)) & typeMask) === 0) continue;
     const ts = s.ts(i);
     const dur = s.dur(i);
     const inside = t >= ts && t <= ts + dur;

@@ -13,6 +13,7 @@ import { selectionRange, zoomRangeFor, type Selection } from './selection';
 import { sliceAt } from './sliceHit';
 import { StallList } from './stallList';
 import { readTheme, type Theme } from './theme';
+import { ALL_TYPES, typeBit } from './lodPyramid';
 import { layoutTimeline, METRICS, rowAt, type TimelineLayout } from './timelineLayout';
 import { TimelineModel, type SliceRef, type StallRef } from './timelineModel';
 import { TimelineRenderer } from './timelineRenderer';
@@ -33,6 +34,8 @@ export interface AppElements {
   sourcePath: HTMLInputElement;
   follow: HTMLButtonElement;
   zoomSelection: HTMLButtonElement;
+  /** Where the per-resource-type checkboxes go. */
+  typeFilter: HTMLElement;
   tooltip: HTMLElement;
 }
 
@@ -65,6 +68,10 @@ export class TimelineApp implements TimelineActions {
   private selection: Selection | undefined;
   private hidden = new Set<LaneKind>();
   private minDurUs = 0;
+  /** Resource types the user hid (page-wide type ids). */
+  private hiddenTypes = new Set<number>();
+  private typeMask = ALL_TYPES;
+  private typeListLength = -1;
   private query = '';
   private highlights: SliceRef[] = [];
   private follow = true;
@@ -215,7 +222,7 @@ export class TimelineApp implements TimelineActions {
     this.scrollY = Math.max(0, Math.min(this.scrollY, this.layout.height - this.renderer.cssHeight));
     const ms = this.renderer.draw({
       model, viewport: vp, layout: this.layout, theme: this.theme, scrollY: this.scrollY,
-      selection: this.selection, minDurUs: this.minDurUs, highlights: this.highlights,
+      selection: this.selection, minDurUs: this.minDurUs, typeMask: this.typeMask, highlights: this.highlights,
     });
     this.frames++;
     this.frameTimes.push(ms);
@@ -245,6 +252,11 @@ export class TimelineApp implements TimelineActions {
       this.els.follow.disabled = !live;
     }
     this.els.zoomSelection.disabled = !this.selection;
+    if (this.model.typeNames.length !== this.typeListLength) {
+      this.typeListLength = this.model.typeNames.length;
+      this.renderTypeFilter();
+      this.updateTypeMask();
+    }
     const origin = vp.bounds?.start ?? 0;
     this.els.visibleRange.textContent = `${formatOffset(vp.start - origin, vp.span)} – ${formatOffset(vp.end - origin, vp.span)}`;
     this.els.canvas.dataset.viewStart = String(vp.start);
@@ -261,6 +273,22 @@ export class TimelineApp implements TimelineActions {
         this.updateSummary(this.model.stallsByDuration());
       }, 500);
     }
+  }
+
+  /** One checkbox per resource type seen so far (types only ever get added). */
+  private renderTypeFilter(): void {
+    const list = this.els.typeFilter;
+    const boxes = this.model.typeNames.map((name, id) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = !this.hiddenTypes.has(id);
+      box.dataset.type = name;
+      box.addEventListener('change', () => this.setTypeVisible(id, box.checked));
+      label.append(box, ` ${name}`);
+      return label;
+    });
+    list.replaceChildren(...boxes);
   }
 
   /** A text alternative for what the canvas shows. */
@@ -341,7 +369,7 @@ export class TimelineApp implements TimelineActions {
     const vp = this.viewport;
     const t = vp.timeAt(x);
     if (row.kind === 'lane' && row.lane && x >= vp.x0) {
-      const index = sliceAt(row.lane, t, vp.usPerPx * 3);
+      const index = sliceAt(row.lane, t, vp.usPerPx * 3, this.typeMask);
       if (index !== undefined) return { kind: 'slice', slice: { track: row.track, lane: row.lane, index } };
     }
     const tol = vp.usPerPx * 2;
@@ -458,6 +486,23 @@ export class TimelineApp implements TimelineActions {
     else this.hidden.add(kind);
     this.layout = undefined;
     this.invalidate();
+  }
+
+  /** Shows or hides one resource type (a page-wide type id) in every lane. */
+  setTypeVisible(typeId: number, visible: boolean): void {
+    if (visible) this.hiddenTypes.delete(typeId);
+    else this.hiddenTypes.add(typeId);
+    this.updateTypeMask();
+    this.invalidate();
+  }
+
+  /** The filter bits of every type not hidden (types that arrive later are shown). */
+  private updateTypeMask(): void {
+    let mask = 0;
+    this.model.typeNames.forEach((_, id) => {
+      if (!this.hiddenTypes.has(id)) mask |= typeBit(id);
+    });
+    this.typeMask = this.hiddenTypes.size ? mask >>> 0 : ALL_TYPES;
   }
 
   /** Hides slices shorter than `ms` milliseconds. */

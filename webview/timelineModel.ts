@@ -174,7 +174,6 @@ export class TimelineModel {
       return lanes.indexOf(lane);
     });
     const strayLane = lanes.length;
-    const typeMap = Int32Array.from([...track.typeMap, this.typeId('unknown')]);
     const laneOfRow = new Uint8Array(count);
     const perLane = new Uint32Array(strayLane + 2);
     for (let i = 0; i < count; i++) {
@@ -182,11 +181,13 @@ export class TimelineModel {
       laneOfRow[i] = l;
       perLane[l + 1]++;
     }
+    const strays = perLane[strayLane + 1] > 0;
+    const typeMap = Int32Array.from([...track.typeMap, strays ? this.typeId('unknown') : 0]);
     for (let l = 1; l < perLane.length; l++) perLane[l] += perLane[l - 1];
     const starts = perLane.slice();
     const rows = new Uint32Array(count);
     for (let i = 0; i < count; i++) rows[starts[laneOfRow[i]]++] = i;
-    if (perLane[strayLane + 1] > perLane[strayLane]) lanes.push(this.lane(track, 'other'));
+    if (strays) lanes.push(this.lane(track, 'other'));
     lanes.forEach((lane, l) => {
       // Stray rows read their type through the extra 'unknown' entry at the end of typeMap.
       const types = l === strayLane ? new Uint16Array(count).fill(typeMap.length - 1) : typeId;

@@ -27,6 +27,8 @@ export interface RenderState {
   selection: Selection | undefined;
   /** Slices shorter than this (µs) are hidden. */
   minDurUs: number;
+  /** Resource types shown (bits from `typeBit`). */
+  typeMask: number;
   /** Slices matching the search, outlined. */
   highlights: readonly SliceRef[];
 }
@@ -123,7 +125,7 @@ export class TimelineRenderer {
         const lane = row.lane;
         this.frame.t0 = t0;
         this.frame.pxUs = pxUs;
-        lane.lod.query(this.frame, st.minDurUs);
+        lane.lod.query(this.frame, st.minDurUs, st.typeMask);
         const target: LaneTarget = {
           ctx, x0, width: tw, y, h, dpr, color: theme.lanes[lane.kind], background: theme.background,
           foreground: theme.foreground, typeNames: model.typeNames, outline: theme.highContrast, font: theme.font,

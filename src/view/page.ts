@@ -90,7 +90,11 @@ body { background: var(--ls-bg); color: var(--ls-fg); font: 13px var(--ls-font);
 #toolbar button[aria-pressed=true] { outline: 1px solid var(--ls-selection); }
 #toolbar button:disabled { opacity: 0.5; }
 #lane-filter { display: inline-flex; gap: 6px; border: 0; padding: 0; margin: 0; }
-#lane-filter label { white-space: nowrap; }
+#lane-filter label, #type-filter-list label { white-space: nowrap; }
+#type-filter { position: relative; }
+#type-filter summary { cursor: pointer; }
+#type-filter-list { position: absolute; z-index: 2; display: flex; flex-direction: column; gap: 2px; margin: 4px 0 0; padding: 6px 8px; max-height: 60vh; overflow: auto;
+  background: var(--vscode-dropdown-background, var(--ls-bg)); border: 1px solid var(--ls-border); }
 #session-status, #visible-range { color: var(--ls-muted); }
 #session-status { margin-left: auto; }
 main { flex: 1; display: flex; min-height: 0; }
@@ -145,6 +149,7 @@ ${o.styleUri ? `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">` : ''}
   <button id="zoom-selection" type="button" title="Zoom to the selection (Z)">Zoom to selection</button>
   <button id="follow" type="button" aria-pressed="true" title="Keep the newest data in view (F)">Follow</button>
   <fieldset id="lane-filter" aria-label="Show lanes"></fieldset>
+  <details id="type-filter"><summary>Types</summary><fieldset id="type-filter-list" aria-label="Show resource types"></fieldset></details>
   <label>Min <input id="min-duration" type="number" min="0" step="0.1" value="0" aria-label="Minimum callback duration in milliseconds"> ms</label>
   <input id="search" type="search" placeholder="Search file or function" aria-label="Search by file or function name">
   ${save}

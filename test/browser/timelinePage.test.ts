@@ -137,6 +137,13 @@ describe('timeline page (standalone, loopscope view)', () => {
     expect(await summary()).toMatch(/stalls visible/);
     await page.check('#lane-filter input[data-lane="timers"]');
     await page.waitForFunction(() => /timers \(\d/.test(document.getElementById('timeline-summary')?.textContent ?? ''), null, WAIT);
+    // Per-type filter: one checkbox per resource type in the recording.
+    await page.click('#type-filter summary');
+    await page.waitForSelector('#type-filter-list input[data-type="Timeout"]', WAIT);
+    await page.uncheck('#type-filter-list input[data-type="Timeout"]');
+    await page.check('#type-filter-list input[data-type="Timeout"]');
+    await page.click('#type-filter summary');
+    expect(browser.errors).toEqual([]);
   });
 
   it('zooms with keys and the wheel, changing the visible range', async () => {
