@@ -17,13 +17,15 @@ const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
 const EXIT_FLUSH_TIMEOUT_MS = 3000;
 /**
- * Stalls inside callbacks need no beat (the hooks write the heartbeat) and idle gaps are measured
- * exactly; the beat only bounds how late a stall outside any callback (an await continuation) is
- * noticed. So it runs fast while callbacks run and slowly once the program has been idle for a
- * second, which keeps an idle program's cost near zero.
+ * Stalls need no beat to be found or timed (hooks write the heartbeat, idle gaps are measured
+ * from libuv's counter); the beat samples loop delay and utilisation, ends stalls outside
+ * callbacks in time, and with an inspector open tells the watchdog the loop is turning. Wakeups
+ * cost 100–200 µs each on this kind of machine, so it beats every 50 ms while callbacks run and
+ * once a second after 250 ms without any.
  */
-const BEAT_MS = 12;
-const IDLE_BEAT_MS = 250;
+const BEAT_MS = 50;
+const IDLE_BEAT_MS = 1000;
+const ACTIVE_WINDOW_MS = 250;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
 const WATCHDOG_START_TIMEOUT_MS = 300;
 
@@ -105,7 +107,7 @@ function start(config: ResolvedConfig): void {
   const sampler = startLoopSampler({
     beatMs: BEAT_MS,
     idleBeatMs: IDLE_BEAT_MS,
-    isActive: () => recorder?.activeWithin(1000) ?? false,
+    isActive: () => recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false,
     asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;

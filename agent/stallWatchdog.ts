@@ -4,8 +4,8 @@ import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEAR
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import type { WireFrame } from './protocol';
 
-/** After this long without a callback, the watchdog sleeps until the next one. */
-const IDLE_SLEEP_MS = 1000;
+/** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
+const IDLE_SLEEP_MS = 250;
 const SLEEP_TIMEOUT_MS = 5000;
 
 /** A stack taken while the recording thread was blocked. */
@@ -61,7 +61,8 @@ export class StallWatchdog {
     /** Called on every poll (the transport flushes from here). */
     private readonly onTick: () => void,
   ) {
-    this.pollMs = Math.max(2, Math.min(10, thresholdMs / 5));
+    // 20 ms at the default threshold: a stall is noticed 25–45 ms in, inside the threshold.
+    this.pollMs = Math.max(2, Math.min(20, thresholdMs * 0.4));
     this.schedule();
   }
 
@@ -108,10 +109,14 @@ export class StallWatchdog {
     }
     const beat = Math.max(hook, this.ring.clock[H_BEAT]);
     if (this.busy || hook === 0 || beat === this.lastCapturedBeat) return;
-    // Inside a callback the hooks mark the start exactly; outside one only the timer beats tell
-    // a blocked loop from an idle one, so staleness is judged past the next beat's due time.
+    // Inside a callback the hooks mark the start exactly. Outside one (an await continuation, or
+    // an idle loop) the stack is asked for all the same: an idle loop answers at once with no
+    // frames of its own, which costs one small evaluation per quiet spell and spares the program
+    // a fast timer. With an inspector open that check enables the Debugger domain, which is too
+    // dear to do speculatively, so there the timer beat must be overdue first.
     const inCallback = Atomics.load(this.ring.control, C_IN_CALLBACK) === 1;
-    const grace = inCallback ? 0 : this.ring.clock[H_BEAT_INTERVAL];
+    const inspectorOpen = Atomics.load(this.ring.control, C_INSPECTOR) === 1;
+    const grace = inCallback || !inspectorOpen ? 0 : this.ring.clock[H_BEAT_INTERVAL];
     if (now - beat < grace + this.thresholdMs / 2) return;
     this.lastCapturedBeat = beat;
     this.busy = true;

@@ -10,7 +10,8 @@ import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
 
-const FLUSH_INTERVAL_MS = 25;
+// Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
+const FLUSH_INTERVAL_MS = 50;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
 
@@ -83,9 +84,10 @@ function settleStalls(force: boolean): void {
     const { note, arrived } = pendingStalls[i];
     const start = data.origin + note.start;
     const end = data.origin + note.end;
-    // A stack taken after the stall ended belongs to whatever ran next: never pair it.
-    const capture = captures.find((c) => c.requestedAt >= start - 1 && c.requestedAt <= end + 1 && c.takenAt <= end + 1);
-    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS && captures.every((c) => c.requestedAt < start - 1)) {
+    // A stack belongs to the stall when it was taken inside it (whenever it was asked for): one
+    // taken after the stall ended belongs to whatever ran next.
+    const capture = captures.find((c) => c.takenAt >= start - 1 && c.takenAt <= end + 1 && c.stack.length > 0);
+    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS) {
       i++;
       continue;
     }
