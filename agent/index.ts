@@ -40,7 +40,7 @@ function main(): void {
     return;
   }
   const config = readAgentConfig();
-  if (!config) return;
+  if (!config || isPackageManager(process.argv[1])) return;
   start(config);
 }
 
@@ -142,6 +142,14 @@ function start(config: ResolvedConfig): void {
       // Never disturb the exit.
     }
   });
+}
+
+/**
+ * npm and npx run on Node and inherit NODE_OPTIONS when they start a script (`npm test`, an npm
+ * launch configuration); their own loop is not the program the user asked about.
+ */
+function isPackageManager(script: string | undefined): boolean {
+  return !!script && /[\\/](npm-cli|npx-cli|yarn|pnpm)\.c?js$|[\\/]bin[\\/](npm|npx|yarn|pnpm)$/.test(script);
 }
 
 /** The first frame that is neither the agent's nor Node's own, as a wire frame. */

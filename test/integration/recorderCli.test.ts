@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readRecording, RecordingError } from '../../src/collector/recording';
 import type { TraceEvent } from '../../src/collector/recording';
 import { cli, describeStalls, fixtures, markedLines, recordFixture, root, run, userFrame } from './harness';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const PHASES = new Set(['X', 'C', 'M', 'i', 'I', 'B', 'E', 'b', 'e', 'n']);
@@ -81,6 +81,17 @@ describe('loopscope record', () => {
     const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: TraceEvent[] };
     const stallPids = new Set(trace.traceEvents.filter((e) => e.cat === 'loopscope.stall').map((e) => e.pid));
     expect(stallPids.size).toBe(2);
+  });
+
+  it('records the program an npm script runs, not npm itself', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-npm-'));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts: { go: `node ${path.join(fixtures, 'busyLoop.js')}` } }));
+    const out = path.join(dir, 't.json');
+    const r = await run(process.execPath, [cli, 'record', '-o', out, '--', 'npm', 'run', '--silent', 'go'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: TraceEvent[] };
+    const threads = trace.traceEvents.filter((e) => e.cat === 'loopscope.thread');
+    expect(threads.map((t) => (t.args!.argv as string[])[1])).toEqual([path.join(fixtures, 'busyLoop.js')]);
   });
 
   it('passes an IPC channel through when the recorder has one', async () => {
