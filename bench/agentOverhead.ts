@@ -39,12 +39,17 @@ async function httpRun(env: NodeJS.ProcessEnv, rate: number, durationMs: number)
   server.stdout.on('data', (d) => (out += d));
   while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 10));
   const port = out.trim();
-  const gen = await new Promise<Output>((resolve) => {
-    const g = spawn(process.execPath, [path.join(dir, 'loadGenerator.js'), port, String(rate), String(durationMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let s = '';
-    g.stdout.on('data', (d) => (s += d));
-    g.on('close', () => resolve({ stdout: s }));
-  });
+  const load = (ms: number) =>
+    new Promise<Output>((resolve) => {
+      const g = spawn(process.execPath, [path.join(dir, 'loadGenerator.js'), port, String(rate), String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let s = '';
+      g.stdout.on('data', (d) => (s += d));
+      g.on('close', () => resolve({ stdout: s }));
+    });
+  // A second of warm-up (JIT, the agent's worker start-up) is not charged to the requests.
+  await load(1000);
+  server.stdin.write('start\n');
+  const gen = await load(durationMs);
   const before = out.length;
   server.stdin.write('report\n');
   while (!out.slice(before).includes('\n')) await new Promise((r) => setTimeout(r, 10));
