@@ -52,17 +52,21 @@ export interface WireFrame {
   columnNumber: number;
 }
 
-/** First message on every connection. */
+/** First message on every connection: who the thread is. */
 export interface HelloMessage {
   t: 'hello';
+  /** Protocol version. */
   v: number;
   pid: number;
   ppid: number;
+  /** Worker thread id; 0 for the main thread. */
   tid: number;
   isMainThread: boolean;
   nodeVersion: string;
   argv: string[];
+  /** The process title or the worker's name. */
   title: string;
+  /** Epoch microseconds when the agent started in this thread. */
   startedAt: number;
   stallThresholdMs: number;
 }

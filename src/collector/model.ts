@@ -1,3 +1,5 @@
+import type { HelloMessage } from '../../agent/protocol';
+
 /**
  * The collector's data model: what a session holds once the agent's frames are decoded.
  * Times are epoch microseconds (`ts`) and microseconds (`dur`), as in the recording file;
@@ -66,19 +68,5 @@ export interface DispatchChunk {
   dur: Float64Array;
 }
 
-/** What the agent says of the thread it runs in when it connects. */
-export interface ThreadInfo {
-  protocolVersion: number;
-  pid: number;
-  ppid: number;
-  /** Worker thread id; 0 for the main thread. */
-  tid: number;
-  isMainThread: boolean;
-  nodeVersion: string;
-  argv: string[];
-  /** The process title or the worker's name. */
-  title: string;
-  /** Epoch microseconds when the agent started in this thread. */
-  startedAt: number;
-  stallThresholdMs: number;
-}
+/** What the agent says of the thread it runs in when it connects: its hello, by protocol version. */
+export type ThreadInfo = Omit<HelloMessage, 't' | 'v'> & { protocolVersion: number };

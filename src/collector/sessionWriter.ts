@@ -10,18 +10,8 @@ export function threadInfoFromHello(hello: HelloMessage): ThreadInfo {
       `agent speaks Loopscope protocol version ${hello.v}, this collector speaks version ${PROTOCOL_VERSION}; use the same Loopscope version for both`,
     );
   }
-  return {
-    protocolVersion: hello.v,
-    pid: hello.pid,
-    ppid: hello.ppid,
-    tid: hello.tid,
-    isMainThread: hello.isMainThread,
-    nodeVersion: hello.nodeVersion,
-    argv: hello.argv,
-    title: hello.title,
-    startedAt: hello.startedAt,
-    stallThresholdMs: hello.stallThresholdMs,
-  };
+  const { t: _t, v, ...thread } = hello;
+  return { protocolVersion: v, ...thread };
 }
 
 /** Copies a decoded batch into a columnar chunk the store keeps. */
