@@ -49,7 +49,6 @@ export interface DispatchRecorder {
   activeWithin(ms: number): boolean;
   /** Runs `schedule`, which creates one of the agent's own resources: its callbacks are never recorded. */
   asAgent<T>(schedule: () => T): T;
-  readonly promisesSkipped: boolean;
 }
 
 const MAX_DEPTH = 256;
@@ -103,6 +102,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const ownIds = new Float64Array(4);
   let ownNext = 0;
   let schedulingOwn = false;
+  const isOwn = (asyncId: number) => asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3];
   let inHook = false; // re-entry guard: the agent's own work inside a hook is never recorded
 
   const heartbeat = (t: number) => {
@@ -119,9 +119,9 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   // program that was preempted is dropped (its own time is near zero); a busy loop on a loaded
   // machine still gets some CPU and stays a stall.
   const runQueueWait = createRunQueueClock();
-  let waitAtBeat = runQueueWait?.() ?? 0;
+  let waitAtRead = runQueueWait?.() ?? 0;
   let waitReadAt = now();
-  const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtBeat : 0) >= threshold / 4;
+  const heldByCode = (dur: number) => dur - (runQueueWait ? runQueueWait() - waitAtRead : 0) >= threshold / 4;
   let idleAtLastEvent = timing.idleTime;
   let idleReadAt = now();
   const gapStall = (t: number) => {
@@ -158,7 +158,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const before = (asyncId: number) => {
     try {
       // The agent's own beat is invisible: no depth, no heartbeat, no activity.
-      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) return;
+      if (isOwn(asyncId)) return;
       const t = now();
       if (depth === 0) {
         gapStall(t);
@@ -166,7 +166,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         // Re-read the runqueue wait at most every 10 ms (one small syscall), so that little wait
         // from before a stall is counted against it.
         if (runQueueWait && t - waitReadAt > 10) {
-          waitAtBeat = runQueueWait();
+          waitAtRead = runQueueWait();
           waitReadAt = t;
         }
         // The watchdog sleeps while the loop is idle; the first callback after that wakes it.
@@ -206,7 +206,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
 
   const after = (asyncId: number) => {
     try {
-      if (asyncId === ownIds[0] || asyncId === ownIds[1] || asyncId === ownIds[2] || asyncId === ownIds[3]) return;
+      if (isOwn(asyncId)) return;
       const t = now();
       // Unwind to the matching entry: an uncaught exception can skip inner `after`s.
       while (depth > 0) {
@@ -259,11 +259,11 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
 
   const hook = asyncHooks.createHook({ init, before, after });
-  const promisesSkipped = options.promises ? (hook.enable(), false) : enableWithoutPromiseHooks(hook, options.selfFile);
+  if (options.promises) hook.enable();
+  else enableWithoutPromiseHooks(hook, options.selfFile);
   heartbeat(now());
 
   return {
-    promisesSkipped,
     stop: () => hook.disable(),
     beat: () => {
       const t = now();
@@ -272,7 +272,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       idleAtLastEvent = timing.idleTime;
       idleReadAt = t;
       if (runQueueWait) {
-        waitAtBeat = runQueueWait();
+        waitAtRead = runQueueWait();
         waitReadAt = t;
       }
       clock[H_BEAT] = origin + t;

@@ -21,7 +21,7 @@ export interface LoopSamplerOptions {
   sampleMs: number;
   /** Called on every beat, inside the agent's own timer callback. */
   onBeat(): void;
-  /** Called first in each of the sampler's callbacks so that the recorder skips them. */
+  /** Called first in the GC observer's callback (an Immediate) so that the recorder skips it. */
   markOwn(): void;
   sink: LoopSink;
 }
@@ -61,7 +61,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
       timer.unref();
     }
     try {
-      options.markOwn();
+      // The beat's own timer is already invisible to the recorder (armed through asAgent).
       options.onBeat();
       const t = performance.now();
       // Idle, there is nothing new to see: one sample a second spares the transport a wakeup.
