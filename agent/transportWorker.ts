@@ -84,9 +84,11 @@ function settleStalls(force: boolean): void {
     const { note, arrived } = pendingStalls[i];
     const start = data.origin + note.start;
     const end = data.origin + note.end;
-    // A stack belongs to the stall when it was taken inside it (whenever it was asked for): one
-    // taken after the stall ended belongs to whatever ran next.
-    const capture = captures.find((c) => c.takenAt >= start - 1 && c.takenAt <= end + 1 && c.stack.length > 0);
+    // A stack belongs to the stall when it was taken inside it; both times are on the blocked
+    // thread's own clock. One asked for before the stall began (a speculative one, served as the
+    // callback was being entered) is used only when none was asked for during the stall.
+    const inside = captures.filter((c) => c.takenAt >= start && c.takenAt <= end && c.stack.length > 0);
+    const capture = inside.find((c) => c.requestedAt >= start) ?? inside[0];
     if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS) {
       i++;
       continue;

@@ -17,6 +17,7 @@ describe('stalls in real programs, recorded by the real CLI', () => {
     ['httpHandler.js', 'a request handler'],
     ['afterAwait.js', 'an await continuation'],
     ['esmStall.mjs', 'an ES module'],
+    ['afterIdle.js', 'a timer after an idle spell'],
   ];
   it.each(singles)('%s: one stall in %s, at the blocking line, with the measured duration', async (fixture) => {
     const r = await recordFixture(fixture);
