@@ -4,7 +4,7 @@
  * the source (or, standalone, shows its path).
  */
 import { formatDuration, formatOffset, frameLabel } from './format';
-import type { StackFrame } from './protocol';
+import type { StackFrame } from '../model/loopData';
 import type { Selection } from './selection';
 import type { TimelineModel } from './timelineModel';
 import { findDispatch, triggerChain } from './triggerChain';

@@ -1,5 +1,5 @@
 /** Text for durations, times and source locations, shared by the canvas and the DOM lists. */
-import type { StackFrame } from './protocol';
+import type { StackFrame } from '../model/loopData';
 
 /** A duration in µs as short text: "850 µs", "12.3 ms", "1.25 s". */
 export function formatDuration(us: number): string {

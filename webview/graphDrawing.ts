@@ -1,5 +1,5 @@
 /** Draws a track's loop-delay and utilisation graphs and its GC pauses on the shared time axis. */
-import type { GcPause, LoopSample } from './protocol';
+import type { GcPause, LoopSample } from '../model/loopData';
 import type { Theme } from './theme';
 
 /** The time mapping and vertical band a graph draws into (device pixels). */

@@ -11,9 +11,8 @@ import type {
   LoopSample,
   PausedInterval,
   Stall,
-} from '../src/collector/model';
+} from '../model/loopData';
 
-export type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame } from '../src/collector/model';
 
 /** Bumped when a message changes shape incompatibly. */
 export const VIEW_PROTOCOL_VERSION = 1;

@@ -1,5 +1,5 @@
 /** Search by file or function name over stall stacks and the callback sites of slow dispatches. */
-import type { CallbackSite, Stall, StackFrame } from './protocol';
+import type { CallbackSite, Stall, StackFrame } from '../model/loopData';
 import type { SliceRef, Track } from './timelineModel';
 
 function frameMatches(f: StackFrame, q: string): boolean {

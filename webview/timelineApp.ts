@@ -6,7 +6,8 @@
 import { DetailsPanel } from './detailsPanel';
 import { culpritFrame, formatDuration, formatOffset, frameLocation, pathOfUrl } from './format';
 import type { HostBridge } from './hostBridge';
-import type { StackFrame, ToWebview } from './protocol';
+import type { StackFrame } from '../model/loopData';
+import type { ToWebview } from './protocol';
 import { LANE_KINDS, type LaneKind } from './resourceLanes';
 import { matchingSlices, normaliseQuery, stallMatches } from './searchMatch';
 import { selectionRange, zoomRangeFor, type Selection } from './selection';

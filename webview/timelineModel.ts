@@ -3,7 +3,8 @@
  * view-protocol messages (a loaded recording is turned into the same messages first).
  */
 import { LodPyramid } from './lodPyramid';
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, SessionDescriptor, Stall, ToWebview } from './protocol';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall } from '../model/loopData';
+import type { SessionDescriptor, ToWebview } from './protocol';
 import { LANE_KINDS, laneOf, type LaneKind } from './resourceLanes';
 import { SliceColumns } from './sliceColumns';
 

@@ -2,7 +2,8 @@
  * Accumulates trace events per thread and turns them into view-protocol messages. Fed event by
  * event (from JSON.parse or from the line scanner's fast path for dispatches).
  */
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, SessionDescriptor, Stall, StackFrame, ToWebview } from './protocol';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall, StackFrame } from '../model/loopData';
+import type { SessionDescriptor, ToWebview } from './protocol';
 
 /** Growable typed columns for one thread's dispatches while parsing. */
 class DispatchBuilder {

@@ -2,7 +2,7 @@
  * The trigger chain of a dispatch: which callback scheduled it, which one scheduled that, back
  * to the origin. Found by scanning the track's slices (done once per click, never per frame).
  */
-import type { CallbackSite } from './protocol';
+import type { CallbackSite } from '../model/loopData';
 import type { SliceRef, Track } from './timelineModel';
 
 /** One link of a trigger chain. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Session } from '../collector/sessionStore';
-import type { Stall } from '../collector/model';
+import type { Stall } from '../../model/loopData';
 import { firstUserFrame, framePath } from '../collector/userFrame';
 
 /** A stall with the session it happened in. */

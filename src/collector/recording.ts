@@ -1,4 +1,4 @@
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from './model';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
 

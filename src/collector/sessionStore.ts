@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, ThreadInfo } from './model';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, ThreadInfo } from '../../model/loopData';
 
 /** Limits that keep a store's memory bounded whatever the load. */
 export interface StoreLimits {

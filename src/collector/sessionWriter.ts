@@ -1,6 +1,6 @@
 import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE, PROTOCOL_VERSION, type AgentMessage, type HelloMessage } from '../../agent/protocol';
 import { ProtocolError, type DispatchBatch } from './frameDecoder';
-import type { DispatchChunk, ThreadInfo } from './model';
+import type { DispatchChunk, ThreadInfo } from '../../model/loopData';
 import type { Session, SessionStore } from './sessionStore';
 
 /** Turns a validated hello into thread info, refusing other protocol versions by name. */

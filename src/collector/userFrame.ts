@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { StackFrame } from './model';
+import type { StackFrame } from '../../model/loopData';
 
 /** True for frames of Node itself, of dependencies, or of Loopscope's agent. */
 export function isLibraryFrame(frame: StackFrame): boolean {

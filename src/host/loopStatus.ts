@@ -1,5 +1,5 @@
 /** What the status bar says about the active process's loop: delay p99, utilisation, stalling or paused. */
-import type { LoopSample } from '../collector/model';
+import type { LoopSample } from '../../model/loopData';
 import type { Session } from '../collector/sessionStore';
 import { sessionLabel } from './sessionLabel';
 import { formatMs } from './stallFlags';

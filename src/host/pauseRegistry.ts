@@ -1,5 +1,5 @@
 /** Debug sessions' pause trackers, and which process thread each one debugs. */
-import type { PausedInterval } from '../collector/model';
+import type { PausedInterval } from '../../model/loopData';
 import { PauseTracker } from './pauseTracker';
 
 /** The process (and thread, when known) a debug session debugs; unknown parts match every thread. */

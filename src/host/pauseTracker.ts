@@ -2,7 +2,7 @@
  * Debugger pauses seen on the Debug Adapter Protocol, so that time a developer spends at a
  * breakpoint is shown as paused and never reported as a stall. Times are epoch microseconds.
  */
-import type { PausedInterval, Stall } from '../collector/model';
+import type { PausedInterval, Stall } from '../../model/loopData';
 
 /** A DAP message as a tracker sees it (only the fields read here). */
 export interface DapMessage {

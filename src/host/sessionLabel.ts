@@ -1,5 +1,5 @@
 /** How a session is named to people: the script it runs rather than the node binary's path. */
-import type { ThreadInfo } from '../collector/model';
+import type { ThreadInfo } from '../../model/loopData';
 
 /** The thread's title, or its script's file name when the title is just the node binary. */
 export function displayTitle(info: Pick<ThreadInfo, 'title' | 'argv'>): string {

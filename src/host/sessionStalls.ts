@@ -1,5 +1,5 @@
 /** The stalls of each session that count: those that did not overlap a debugger pause. */
-import type { Stall } from '../collector/model';
+import type { Stall } from '../../model/loopData';
 import type { Session } from '../collector/sessionStore';
 import type { ThreadPauses } from './pauseRegistry';
 import { stallsOutsidePauses } from './pauseTracker';

@@ -3,7 +3,7 @@
  * that is user code, and the stalls of one line are summed up into one flag.
  */
 import { fileURLToPath } from 'node:url';
-import type { Stall, StackFrame } from '../collector/model';
+import type { Stall, StackFrame } from '../../model/loopData';
 import { isLibraryFrame } from '../collector/userFrame';
 
 /** A line of user code that blocked the event loop, with every stall charged to it. */

@@ -1,5 +1,5 @@
 /** Builders of sessions, stalls and chunks for the unit tests of src/host. */
-import type { DispatchChunk, Stall, StackFrame, ThreadInfo } from '../collector/model';
+import type { DispatchChunk, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { SessionStore } from '../collector/sessionStore';
 
 /** A thread description with overridable fields. */

@@ -2,7 +2,7 @@
  * Translates a session store into view-protocol messages: each `collect()` returns what was added
  * since the previous one, batched per session, so the panel posts a few messages per tick.
  */
-import type { DispatchChunk, PausedInterval } from '../collector/model';
+import type { DispatchChunk, PausedInterval } from '../../model/loopData';
 import type { Session } from '../collector/sessionStore';
 import type { DispatchesMessage, SessionDescriptor, ToWebview } from '../../webview/protocol';
 import type { ThreadPauses } from './pauseRegistry';

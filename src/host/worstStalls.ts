@@ -1,5 +1,5 @@
 /** The longest stalls across sessions, as quick-pick entries that know where to open. */
-import type { Stall } from '../collector/model';
+import type { Stall } from '../../model/loopData';
 import type { CountedStalls } from './sessionStalls';
 import { sessionLabel } from './sessionLabel';
 import { blockingFrame, formatMs, filePathOf } from './stallFlags';

@@ -1,7 +1,8 @@
-import type { HelloMessage } from '../../agent/protocol';
+import type { HelloMessage } from '../agent/protocol';
 
 /**
- * The collector's data model: what a session holds once the agent's frames are decoded.
+ * The data model of a recorded thread, in one neutral place: the collector and CLI produce it,
+ * the extension and the timeline page read it, and none of them owns it.
  * Times are epoch microseconds (`ts`) and microseconds (`dur`), as in the recording file;
  * lines and columns are 1-based.
  */
