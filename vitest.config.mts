@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['agent/**/*.test.ts', 'src/**/*.test.ts', 'webview/**/*.test.ts'],
+          include: ['agent/**/*.test.ts', 'model/**/*.test.ts', 'src/**/*.test.ts', 'webview/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

