@@ -12,6 +12,8 @@ export interface TransportWorkerData {
   origin: number;
   /** True when the recording thread is the process's main thread (only it can be inspected from a worker). */
   recordingMainThread: boolean;
+  /** The recording thread's kernel thread id (Linux), for its per-thread counters. */
+  kernelTid?: number;
   hello: import('./protocol').HelloMessage;
 }
 

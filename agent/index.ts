@@ -12,6 +12,7 @@ import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder
 import { startLoopSampler } from './loopSampler';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
+import { readKernelTid } from './threadCounters';
 
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
@@ -55,6 +56,7 @@ function start(config: ResolvedConfig): void {
     stallThresholdMs: config.stallThresholdMs,
     origin: performance.timeOrigin,
     recordingMainThread: isMainThread,
+    kernelTid: readKernelTid(),
     hello: {
       t: 'hello',
       v: PROTOCOL_VERSION,

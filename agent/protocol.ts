@@ -88,6 +88,23 @@ export interface StallMessage {
   captured: 'interrupt' | 'profile' | 'none';
   asyncId?: number;
   resourceType?: string;
+  /** What the kernel saw of the thread around the stall (Linux only; absent elsewhere). */
+  context?: WireStallContext;
+}
+
+/**
+ * The recorded thread's kernel counters over a window that holds the stall: from the last
+ * baseline at or before it began (at most one watchdog poll earlier) to when its note reached
+ * the transport worker. `wallMs` is that window's length, so `cpuMs / wallMs` is a fair ratio.
+ */
+export interface WireStallContext {
+  wallMs: number;
+  /** Time on a CPU (schedstat). */
+  cpuMs: number;
+  /** Time runnable but waiting for a CPU (schedstat). */
+  runQueueMs: number;
+  majorFaults: number;
+  involuntarySwitches: number;
 }
 
 /** Loop delay (ms percentiles) and utilisation over one window. */
