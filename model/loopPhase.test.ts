@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOOP_PHASES, phaseLabel, phaseOfDispatch, phaseOfType } from './loopPhase';
+import { LOOP_PHASES, phaseLabel, phaseOfDispatch, phaseOfType, phasesOf } from './loopPhase';
 
 describe('loop phase from the resource type', () => {
   it.each([
@@ -37,5 +37,24 @@ describe('loop phase from the resource type', () => {
     expect(phaseLabel(phaseOfDispatch('PROMISE', 'Timeout'))).toBe('promise, inside a Timeout callback (timers)');
     expect(phaseLabel(phaseOfDispatch('HTTPINCOMINGMESSAGE', 'TCPWRAP'))).toBe('inside a TCPWRAP callback (poll)');
     expect(phaseOfDispatch('Immediate')).toEqual({ phase: 'check', exact: true });
+  });
+});
+
+describe('phases of a thread’s dispatches, derived on read', () => {
+  it('takes the outermost running dispatch’s phase for nested ones', () => {
+    const phases = phasesOf([
+      { type: 'Timeout', ts: 0, dur: 100 },
+      { type: 'Custom', ts: 10, dur: 20 }, // inside the Timeout
+      { type: 'PROMISE', ts: 12, dur: 2 }, // inside both: the outermost decides
+      { type: 'Immediate', ts: 150, dur: 10 }, // after: on its own
+      { type: 'TickObject', ts: 100, dur: 5 }, // starts as the Timeout ends: not inside it
+    ]);
+    expect(phases.map((p) => phaseLabel(p))).toEqual([
+      'timers',
+      'inside a Timeout callback (timers)',
+      'promise, inside a Timeout callback (timers)',
+      'check',
+      'nextTick',
+    ]);
   });
 });

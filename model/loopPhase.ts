@@ -33,7 +33,7 @@ const EXACT: Record<string, LoopPhase> = {
 };
 
 /** I/O handles and requests whose completions libuv delivers from its poll phase. */
-const POLL = /^(TCP|UDP|PIPE|TTY|TLS|HTTP|HTTP2|FS|FILEHANDLE|STATWATCHER|GETADDRINFO|GETNAMEINFO|QUERY|DNS|WRITEWRAP|SHUTDOWNWRAP|CONNECTWRAP|JSSTREAM|ZLIB|PBKDF2|RANDOM|SCRYPT|HASH|KEYGEN|CIPHER|SIGN|VERIFY|CHECKPRIME|DERIVEBITS|SIGNALWRAP|PROCESSWRAP|MESSAGEPORT|WORKER|ELDHISTOGRAM|INSPECTOR|QUIC|STREAM)/;
+const POLL = /^(TCP|UDP|PIPE|TTY|TLS|HTTP|HTTP2|FS|FILEHANDLE|STATWATCHER|GETADDRINFO|GETNAMEINFO|QUERY|DNS|WRITEWRAP|SHUTDOWNWRAP|CONNECTWRAP|JSSTREAM|ZLIB|PBKDF2|RANDOM|SCRYPT|HASH|KEYGEN|CIPHER|SIGN|VERIFY|CHECKPRIME|DERIVEBITS|SIGNALWRAP|PROCESSWRAP|MESSAGEPORT|WORKER|ELDHISTOGRAM|INSPECTOR|QUIC|STREAM)/i;
 
 /** The phase a callback of `resourceType` runs in, judged by the type alone. */
 export function phaseOfType(resourceType: string): PhaseGuess {
@@ -64,6 +64,32 @@ export function phaseOfDispatch(resourceType: string, outerType?: string): Dispa
   const own = phaseOfType(resourceType).phase;
   const outer = phaseOfType(outerType);
   return { phase: outer.phase, exact: false, within: outerType, ...(QUEUES.has(own) ? { queue: own } : {}) };
+}
+
+/** A dispatch as a reader of a recording has it: resource type, start and duration (any one unit). */
+export interface TimedDispatch {
+  type: string;
+  ts: number;
+  dur: number;
+}
+
+/**
+ * The phase of each dispatch of one thread, derived on read (the recording does not store it):
+ * one sweep in start order keeps the stack of dispatches still running, and a dispatch that begins
+ * inside one takes the outermost one's phase. Results are in the order of `dispatches`.
+ */
+export function phasesOf(dispatches: readonly TimedDispatch[]): DispatchPhase[] {
+  const order = dispatches.map((_, i) => i).sort((a, b) => dispatches[a].ts - dispatches[b].ts || dispatches[b].dur - dispatches[a].dur);
+  const result: DispatchPhase[] = new Array(dispatches.length);
+  const open: number[] = [];
+  for (const i of order) {
+    const d = dispatches[i];
+    while (open.length && dispatches[open[open.length - 1]].ts + dispatches[open[open.length - 1]].dur < d.ts + d.dur) open.pop();
+    const outer = open.length && dispatches[open[0]].ts < d.ts ? dispatches[open[0]].type : undefined;
+    result[i] = phaseOfDispatch(d.type, outer);
+    open.push(i);
+  }
+  return result;
 }
 
 /** Text for details: "timers", "poll (from the resource type)", "promise, inside a Timeout callback (timers)". */

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { describeStalls, markedLines, recordFixture, userFrame, type Recorded } from './harness';
+import { readRecording } from '../../src/collector/recording';
+import { stallWords, type StallContext } from '../../model/stallContext';
+import type { Stall } from '../../model/loopData';
+
+const linux = existsSync('/proc/thread-self/schedstat');
+
+/** The stalls as the timeline reads them, in start order. */
+function stallsOf(r: Recorded): Stall[] {
+  return readRecording(JSON.stringify(r.trace)).flatMap((t) => t.stalls).sort((a, b) => a.ts - b.ts);
+}
+
+/** The kernel counters every stall carries on Linux: whole numbers, never negative. */
+function expectCounters(c: StallContext | undefined, stall: Stall): void {
+  expect(c, JSON.stringify(stall)).toBeDefined();
+  for (const key of ['majorFaults', 'involuntarySwitches'] as const) {
+    expect(Number.isInteger(c![key]), key).toBe(true);
+    expect(c![key]).toBeGreaterThanOrEqual(0);
+  }
+  // The window holds the whole stall; it starts at most one poll (25 ms) before, and ends when the
+  // note reached the transport worker (on a loaded machine that can be a while).
+  expect(c!.wallMs).toBeGreaterThanOrEqual(stall.dur / 1000 - 1);
+  expect(c!.wallMs).toBeLessThan(stall.dur / 1000 + 250);
+}
+
+describe('implicit blocking beside each stall, in the real recording', () => {
+  it('a turn spent in full GCs: gcMs is most of the stall, and the list says "mostly GC"', async () => {
+    const r = await recordFixture('gcStall.js', [], ['--expose-gc']);
+    expect(r.code, r.stderr).toBe(0);
+    const stalls = stallsOf(r);
+    const [line] = markedLines('gcStall.js');
+    const stall = stalls.find((s) => s.stack.some((f) => f.url.includes('gcStall.js') && f.lineNumber === line));
+    expect(stall, describeStalls(r.stalls)).toBeDefined();
+    const raw = r.stalls.find((s) => userFrame(s)?.lineNumber === line)!;
+    expect(raw.args?.phase).toBe('timers');
+    const c = stall!.context!;
+    expect(c.gcMs!, JSON.stringify(c)).toBeGreaterThan(0.5 * (stall!.dur / 1000));
+    const byKind = Object.values(c.gcByKind ?? {}).reduce((a, b) => a + b, 0);
+    expect(byKind).toBeCloseTo(c.gcMs!, 0);
+    expect(stallWords(stall!)).toContain('mostly GC');
+    if (linux) expectCounters(c, stall!);
+  });
+
+  it.runIf(linux)('CPU against wall time tells a busy loop (on CPU) from Atomics.wait (off CPU)', async () => {
+    const r = await recordFixture('offCpu.js');
+    expect(r.code, r.stderr).toBe(0);
+    const stalls = stallsOf(r);
+    expect(stalls, describeStalls(r.stalls)).toHaveLength(2);
+    const [busy, asleep] = stalls;
+    for (const s of stalls) expectCounters(s.context, s);
+    const b = busy.context!;
+    const a = asleep.context!;
+    // Busy: the thread ran, or was runnable and waited for a CPU, for nearly all of it.
+    expect(b.cpuMs! + b.runQueueMs!, JSON.stringify(b)).toBeGreaterThan(0.8 * (busy.dur / 1000));
+    expect(stallWords(busy)).not.toContain('off-CPU');
+    // Asleep in the kernel: next to no CPU.
+    expect(a.cpuMs!, JSON.stringify(a)).toBeLessThan(0.2 * (asleep.dur / 1000));
+    expect(stallWords(asleep)).toContain('off-CPU');
+  });
+});
