@@ -93,9 +93,10 @@ export interface StallMessage {
 }
 
 /**
- * The recorded thread's kernel counters over a window that holds the stall: from the last
- * baseline at or before it began (at most one watchdog poll earlier) to when its note reached
- * the transport worker. `wallMs` is that window's length, so `cpuMs / wallMs` is a fair ratio.
+ * The recorded thread's kernel counters over a window around the stall: from the transport
+ * worker's baseline closest to its start (normally within one watchdog poll) to the reading the
+ * thread took as it noted the stall. `wallMs` is that window's length, so `cpuMs / wallMs` is a
+ * fair ratio and `wallMs` against the stall's `dur` shows how far the window is off.
  */
 export interface WireStallContext {
   wallMs: number;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openThreadCounters, readKernelTid, TC_CPU_NS, TC_FIELDS, TC_MAJFLT, TC_NVCSW, TC_RUNQ_NS } from './threadCounters';
-import { StallCounters } from './stallCounters';
+import { createCounterReader, StallCounters } from './stallCounters';
 
 const linux = fs.existsSync('/proc/thread-self/schedstat');
 const spin = (ms: number) => {
@@ -91,9 +91,12 @@ describe.runIf(linux)('stall counter baselines', () => {
     counters.close();
   });
 
-  it('falls back to the earliest baseline inside the stall when none is older, and to none without any', () => {
+  it('takes the baseline closest to the start, even one inside the stall, and none without any', () => {
     const counters = StallCounters.open(process.pid, readKernelTid())!;
     expect(counters.contextFor(now() - 10, now(), now())).toBeUndefined();
+    // A baseline long before (the thread busy without a sign of life, as in module evaluation)…
+    counters.poll(now(), 1, 25);
+    spin(60);
     const start = now();
     spin(5);
     counters.poll(now(), now(), 25);
@@ -101,6 +104,21 @@ describe.runIf(linux)('stall counter baselines', () => {
     const context = counters.contextFor(start, now(), now())!;
     expect(context.wallMs).toBeLessThan(now() - start);
     expect(context.wallMs).toBeGreaterThan(25);
+    counters.close();
+  });
+
+  it('ends the window at the reading the recorded thread took as it noted the stall', () => {
+    const counters = StallCounters.open(process.pid, readKernelTid())!;
+    const start = now();
+    counters.poll(start, start, 25);
+    spin(40);
+    const end = createCounterReader(process.pid, readKernelTid())!()!;
+    const endAt = performance.timeOrigin + end.countersAt;
+    // Time after the reading is not the stall's: neither CPU nor wall time counts it.
+    spin(40);
+    const context = counters.contextFor(start, endAt, endAt, end.counters)!;
+    expect(context.wallMs).toBeCloseTo(endAt - start, 1);
+    expect(context.cpuMs + context.runQueueMs).toBeLessThan(40 + 15);
     counters.close();
   });
 

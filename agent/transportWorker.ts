@@ -124,9 +124,16 @@ function stallMessage(note: StallNote, start: number, end: number, capture: Capt
 function onMessage(m: ToTransport): void {
   switch (m.t) {
     case 'stallNote':
-      // The counters are read as the note arrives, not once the stack is in: the window stays short.
-      pendingStalls.push({ note: m, arrived: nowEpoch(), context: counters?.contextFor(data.origin + m.start, data.origin + m.end, nowEpoch()) });
+      // The context is taken as the note arrives (from the reading it carries), not once the stack is in.
+      pendingStalls.push({
+        note: m,
+        arrived: nowEpoch(),
+        context: counters?.contextFor(data.origin + m.start, data.origin + m.end, m.countersAt !== undefined ? data.origin + m.countersAt : nowEpoch(), m.counters),
+      });
       settleStalls(false);
+      break;
+    case 'baseline':
+      counters?.add(data.origin + m.countersAt, m.counters);
       break;
     case 'flush':
       void exitFlush();
