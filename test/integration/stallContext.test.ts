@@ -41,6 +41,8 @@ describe('implicit blocking beside each stall, in the real recording', () => {
     const byKind = Object.values(c.gcByKind ?? {}).reduce((a, b) => a + b, 0);
     expect(byKind).toBeCloseTo(c.gcMs!, 0);
     expect(stallWords(stall!)).toContain('mostly GC');
+    // The recorder's summary says it too, beside the stall's line.
+    expect(r.stderr).toMatch(new RegExp(`gcStall\\.js:${line}:\\d+ .*mostly GC`));
     if (linux) expectCounters(c, stall!);
   });
 
