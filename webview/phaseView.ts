@@ -19,6 +19,9 @@ const LANE_TYPE: Partial<Record<LaneKind, string>> = {
   promises: 'PROMISE',
 };
 
+/** Labels that name a JavaScript queue drained between callbacks rather than a libuv phase. */
+export const LOOP_QUEUES: ReadonlySet<string> = new Set(['nextTick', 'promise', 'microtask']);
+
 /** The loop phase (or queue) that runs a lane's callbacks ("check" for Immediates), if one does. */
 export function lanePhase(kind: LaneKind): string | undefined {
   const type = LANE_TYPE[kind];

@@ -101,6 +101,9 @@ describe('stall context and loop phase on the timeline page', () => {
     await page.waitForFunction(() => document.querySelector('#details h3')?.textContent?.startsWith('Timeout'), null, WAIT);
     const facts = await page.$$eval('#details .facts dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent ?? ''])));
     expect(facts.Phase).toBe('timers');
+    // The lane filters are the phase legend.
+    expect(await page.getAttribute('#lane-filter label:has(input[data-lane="immediates"])', 'title')).toBe('Immediates: callbacks run in the loop\'s check phase');
+    expect(await page.getAttribute('#lane-filter label:has(input[data-lane="ticks"])', 'title')).toBe('Ticks: callbacks run in the loop\'s nextTick queue');
     mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
     writeFileSync(path.join(ROOT, 'test-artifacts', 'timeline-stall-context.png'), await page.screenshot());
     expect(browser.errors).toEqual([]);
