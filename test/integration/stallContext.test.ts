@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeStalls, markedLines, recordFixture, userFrame, type Recorded } from './harness';
+import { cli, describeStalls, fixtures, markedLines, recordFixture, root, run, userFrame, type Recorded } from './harness';
 import { readRecording } from '../../src/collector/recording';
 import { stallWords, type StallContext } from '../../model/stallContext';
 import type { Stall } from '../../model/loopData';
@@ -61,5 +63,35 @@ describe('implicit blocking beside each stall, in the real recording', () => {
     // Asleep in the kernel: next to no CPU.
     expect(a.cpuMs!, JSON.stringify(a)).toBeLessThan(0.2 * (asleep.dur / 1000));
     expect(stallWords(asleep)).toContain('off-CPU');
+  });
+});
+
+describe.runIf(linux && existsSync('/usr/bin/dd'))('major page faults inside a stall', () => {
+  it('a turn that first touches pages of a binary dropped from the page cache counts its major faults', async () => {
+    // A private copy of node, flushed and dropped from the page cache (only this file's pages).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-cold-'));
+    const node = path.join(dir, 'node');
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+    try {
+      const sync = await run('sync', [node]);
+      expect(sync.code, sync.stderr).toBe(0);
+      const drop = await run('dd', [`if=${node}`, 'iflag=nocache', 'count=0', 'status=none']);
+      expect(drop.code, drop.stderr).toBe(0);
+      const out = path.join(dir, 'trace.json');
+      const r = await run(process.execPath, [cli, 'record', '-o', out, '--', node, path.join(fixtures, 'pageFaults.js')], { cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      const own = JSON.parse(r.stdout.trim().split('\n').pop()!) as { majorFaults: number };
+      // The provocation itself must work, or the test proves nothing.
+      expect(own.majorFaults, 'the fixture saw no major faults of its own').toBeGreaterThan(0);
+      const stalls = readRecording(readFileSync(out, 'utf8')).flatMap((t) => t.stalls);
+      const [line] = markedLines('pageFaults.js');
+      const stall = stalls.find((s) => s.stack.some((f) => f.url.includes('pageFaults.js') && f.lineNumber === line));
+      expect(stall, JSON.stringify(stalls.map((s) => [s.dur, s.context]))).toBeDefined();
+      // The window holds the fixture's own count (it read its counters inside the stall).
+      expect(stall!.context!.majorFaults!).toBeGreaterThanOrEqual(own.majorFaults);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
