@@ -30,7 +30,7 @@ let lastFlush = 0;
 /** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll or the flush timer. */
 function maybeFlush(): void {
   const now = nowEpoch();
-  // Every poll, not every flush: a stall's baseline is at most one poll older than the stall.
+  // Every poll, not every flush: a stall then has a baseline within one poll of its start.
   counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
   if (now - lastFlush < FLUSH_INTERVAL_MS) return;
   lastFlush = now;
