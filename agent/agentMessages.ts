@@ -12,6 +12,8 @@ export interface TransportWorkerData {
   origin: number;
   /** True when the recording thread is the process's main thread (only it can be inspected from a worker). */
   recordingMainThread: boolean;
+  /** The recording thread's kernel thread id (Linux), for its per-thread counters. */
+  kernelTid?: number;
   hello: import('./protocol').HelloMessage;
 }
 
@@ -22,6 +24,18 @@ export interface StallNote {
   end: number;
   asyncId: number;
   resourceType: string;
+  /** The thread's kernel counters read as the stall was noted (threadCounters.ts slots), Linux only. */
+  counters?: number[];
+  /** When they were read, ms on the recording thread's clock. */
+  countersAt?: number;
+}
+
+/** The recording thread's counters as its first callback after an idle spell began. */
+export interface BaselineNote {
+  t: 'baseline';
+  counters: number[];
+  /** ms on the recording thread's clock. */
+  countersAt: number;
 }
 
 /** Asks the worker to send everything and acknowledge through the shared control slot. */
@@ -32,6 +46,7 @@ export interface FlushNote {
 /** Everything the recording thread posts. */
 export type ToTransport =
   | StallNote
+  | BaselineNote
   | FlushNote
   | import('./protocol').TypesMessage
   | import('./protocol').LoopMessage

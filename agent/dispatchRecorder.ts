@@ -34,6 +34,8 @@ export interface RecorderOptions {
   selfFile: string;
   /** The agent's own resources (its worker and ports): their callbacks are never recorded. */
   ownResources: WeakSet<object>;
+  /** Called when the first callback after an idle spell wakes the watchdog (rare: not per callback). */
+  onWake?(): void;
 }
 
 /** Records every before/after pair into the shared ring and notices stalls; `stop()` disables the hooks. */
@@ -173,6 +175,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         if (control[C_SLEEPING] === 1) {
           control[C_SLEEPING] = 0;
           Atomics.notify(control, C_SLEEPING);
+          options.onWake?.();
         }
       }
       if (depth < MAX_DEPTH) {

@@ -12,6 +12,8 @@ import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder
 import { startLoopSampler } from './loopSampler';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
+import { readKernelTid } from './threadCounters';
+import { createCounterReader } from './stallCounters';
 
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
@@ -46,6 +48,10 @@ function main(): void {
 
 function start(config: ResolvedConfig): void {
   const ring = createRing();
+  const kernelTid = readKernelTid();
+  // Read once per stall as it is noted (the context's window then ends with the stall), and as
+  // the first callback after an idle spell wakes the worker (a baseline at that stall's start).
+  const readCounters = createCounterReader(process.pid, kernelTid);
   const data: TransportWorkerData = {
     loopscopeAgentWorker: true,
     sab: ring.sab,
@@ -55,6 +61,7 @@ function start(config: ResolvedConfig): void {
     stallThresholdMs: config.stallThresholdMs,
     origin: performance.timeOrigin,
     recordingMainThread: isMainThread,
+    kernelTid,
     hello: {
       t: 'hello',
       v: PROTOCOL_VERSION,
@@ -94,8 +101,12 @@ function start(config: ResolvedConfig): void {
     promises: config.promises,
     selfFile: __filename,
     ownResources,
+    onWake: () => {
+      const reading = readCounters?.();
+      if (reading) post({ t: 'baseline', ...reading });
+    },
     sink: {
-      stall: (c) => post({ t: 'stallNote', ...c }),
+      stall: (c) => post({ t: 'stallNote', ...c, ...readCounters?.() }),
       types: (from, names) => post({ t: 'types', from, names }),
       site: (asyncId, rows) => {
         const frame = firstUserFrame(rows);

@@ -88,6 +88,24 @@ export interface StallMessage {
   captured: 'interrupt' | 'profile' | 'none';
   asyncId?: number;
   resourceType?: string;
+  /** What the kernel saw of the thread around the stall (Linux only; absent elsewhere). */
+  context?: WireStallContext;
+}
+
+/**
+ * The recorded thread's kernel counters over a window around the stall: from the transport
+ * worker's baseline closest to its start (normally within one watchdog poll) to the reading the
+ * thread took as it noted the stall. `wallMs` is that window's length, so `cpuMs / wallMs` is a
+ * fair ratio and `wallMs` against the stall's `dur` shows how far the window is off.
+ */
+export interface WireStallContext {
+  wallMs: number;
+  /** Time on a CPU (schedstat). */
+  cpuMs: number;
+  /** Time runnable but waiting for a CPU (schedstat). */
+  runQueueMs: number;
+  majorFaults: number;
+  involuntarySwitches: number;
 }
 
 /** Loop delay (ms percentiles) and utilisation over one window. */

@@ -84,7 +84,8 @@ export class StallWatchdog {
       Atomics.store(control, C_SLEEPING, 1);
       const wait = Atomics.waitAsync(control, C_SLEEPING, 1, SLEEP_TIMEOUT_MS);
       if (wait.async) {
-        void wait.value.then(() => this.schedule());
+        // Tick at once on waking: the callback that woke it may be a stall, and onTick takes baselines.
+        void wait.value.then(() => this.tick());
         return;
       }
     }

@@ -4,11 +4,12 @@
  */
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY } from './sharedRing';
-import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
+import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY, H_BEAT, H_HEARTBEAT } from './sharedRing';
+import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type StallMessage, type WireStallContext } from './protocol';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
+import { StallCounters } from './stallCounters';
 
 // Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
 const FLUSH_INTERVAL_MS = 50;
@@ -20,7 +21,8 @@ const ring = viewRing(data.sab, data.capacity);
 const link = new CollectorLink(data.url, data.token, data.hello);
 const captures: Capture[] = [];
 const pauses: PauseSpan[] = [];
-const pendingStalls: { note: StallNote; arrived: number }[] = [];
+const pendingStalls: { note: StallNote; arrived: number; context?: WireStallContext }[] = [];
+const counters = StallCounters.open(data.hello.pid, data.kernelTid);
 let reportedDropped = 0;
 let flushing = false;
 
@@ -28,6 +30,8 @@ let lastFlush = 0;
 /** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll or the flush timer. */
 function maybeFlush(): void {
   const now = nowEpoch();
+  // Every poll, not every flush: a stall then has a baseline within one poll of its start.
+  counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
   if (now - lastFlush < FLUSH_INTERVAL_MS) return;
   lastFlush = now;
   flushDispatches();
@@ -81,7 +85,7 @@ function flushDispatches(): void {
 function settleStalls(force: boolean): void {
   const now = nowEpoch();
   for (let i = 0; i < pendingStalls.length; ) {
-    const { note, arrived } = pendingStalls[i];
+    const { note, arrived, context } = pendingStalls[i];
     const start = data.origin + note.start;
     const end = data.origin + note.end;
     // A stack belongs to the stall when it was taken inside it; both times are on the blocked
@@ -95,6 +99,7 @@ function settleStalls(force: boolean): void {
     }
     pendingStalls.splice(i, 1);
     const message = stallMessage(note, start, end, capture);
+    if (message && context) message.context = context;
     if (message) link.send(message);
   }
 }
@@ -119,8 +124,16 @@ function stallMessage(note: StallNote, start: number, end: number, capture: Capt
 function onMessage(m: ToTransport): void {
   switch (m.t) {
     case 'stallNote':
-      pendingStalls.push({ note: m, arrived: nowEpoch() });
+      // The context is taken as the note arrives (from the reading it carries), not once the stack is in.
+      pendingStalls.push({
+        note: m,
+        arrived: nowEpoch(),
+        context: counters?.contextFor(data.origin + m.start, data.origin + m.end, m.countersAt !== undefined ? data.origin + m.countersAt : nowEpoch(), m.counters),
+      });
       settleStalls(false);
+      break;
+    case 'baseline':
+      counters?.add(data.origin + m.countersAt, m.counters);
       break;
     case 'flush':
       void exitFlush();

@@ -1,4 +1,5 @@
 import type { HelloMessage } from '../agent/protocol';
+import type { StallContext } from './stallContext';
 
 /**
  * The data model of a recorded thread, in one neutral place: the collector and CLI produce it,
@@ -27,6 +28,8 @@ export interface Stall {
   /** The async resource whose callback was running, when the stall was inside one. */
   asyncId?: number;
   resourceType?: string;
+  /** Implicit blocking beside the stall: GC overlap and the thread's kernel counters (model/stallContext.ts). */
+  context?: StallContext;
 }
 
 /** Event-loop delay and utilisation over one sampling window (about 100 ms). */

@@ -8,6 +8,7 @@ import type { StackFrame } from '../model/loopData';
 import type { Selection } from './selection';
 import type { TimelineModel } from './timelineModel';
 import { findDispatch, triggerChain } from './triggerChain';
+import { slicePhaseText, stallContextFacts, stallPhaseText } from './phaseView';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -46,6 +47,8 @@ export class DetailsPanel {
         ['Stack', stall.captured === 'none' ? 'not captured' : `captured by ${stall.captured}`],
         ...(stall.resourceType ? [['Callback type', stall.resourceType] as [string, string]] : []),
         ...(stall.asyncId !== undefined ? [['asyncId', String(stall.asyncId)] as [string, string]] : []),
+        ['Phase', stallPhaseText(stall)],
+        ...stallContextFacts(track, stall),
       ]));
       body.push(el('h4', 'Stack (top frame first)'));
       body.push(this.frames(stall.stack));
@@ -68,6 +71,7 @@ export class DetailsPanel {
       body.push(this.facts([
         ['Thread', slice.track.session.title],
         ['Type', type],
+        ['Phase', slicePhaseText(slice, model.typeNames)],
         ['Start', formatOffset(s.ts(i) - origin, Math.max(1000, s.dur(i) * 10))],
         ['Duration', formatDuration(s.dur(i))],
         ['asyncId', String(s.asyncId(i))],

@@ -3,6 +3,7 @@
  * and wires the toolbar. Runs the same in the VS Code webview and the standalone page.
  */
 import { connectHost, type PageMode } from './hostBridge';
+import { lanePhase, LOOP_QUEUES } from './phaseView';
 import type { ToWebview } from './protocol';
 import { LANE_LABELS } from './resourceLanes';
 import { FILTERABLE_LANES, TimelineApp, type AppStats } from './timelineApp';
@@ -68,6 +69,9 @@ function start(): void {
     box.dataset.lane = kind;
     box.addEventListener('change', () => a.setLaneVisible(kind, box.checked));
     label.append(box, ` ${LANE_LABELS[kind]}`);
+    // The phase legend: each lane's loop phase (also drawn in the canvas gutter).
+    const phase = lanePhase(kind);
+    if (phase) label.title = `${LANE_LABELS[kind]}: callbacks run in the loop's ${phase} ${LOOP_QUEUES.has(phase) ? 'queue' : 'phase'}`;
     filters.append(label);
   }
 

@@ -1,6 +1,7 @@
 /** The list of stalls beside the timeline, longest first, each naming its file:line and duration. */
 import { culpritFrame, formatDuration, frameLocation, pathOfUrl } from './format';
 import type { StallRef } from './timelineModel';
+import { stallWordsIn } from './phaseView';
 
 /** Renders stalls into `#stall-list` and reports which one the user picked. */
 export class StallList {
@@ -51,7 +52,14 @@ export class StallList {
         loc.textContent = stall.resourceType ?? '';
       }
       li.append(dur, ' ', fn, ' ', loc);
-      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}`);
+      const words = stallWordsIn(ref.track, stall);
+      if (words.length) {
+        const w = document.createElement('span');
+        w.className = 'stall-words';
+        w.textContent = words.join(', ');
+        li.append(w);
+      }
+      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}${words.length ? `, ${words.join(', ')}` : ''}`);
       frag.append(li);
     });
     this.el.replaceChildren(frag);

@@ -10,6 +10,7 @@ import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawi
 import { createLodFrame, type LodFrame } from './lodPyramid';
 import { OverviewDrawing } from './overviewDrawing';
 import { LANE_LABELS, type LaneKind } from './resourceLanes';
+import { lanePhase } from './phaseView';
 import type { Selection } from './selection';
 import type { Theme } from './theme';
 import { METRICS, type TimelineLayout, type TrackBand } from './timelineLayout';
@@ -138,6 +139,7 @@ export class TimelineRenderer {
         drawWideSlices(target, lane, this.frame);
         ctx.restore();
         this.label(LANE_LABELS[lane.kind], y, h, font);
+        this.phaseTag(lanePhase(lane.kind), y, h, font);
       } else if (row.kind === 'delay') {
         const top = drawDelay(g, track.loop, theme, dpr);
         this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
@@ -257,6 +259,20 @@ export class TimelineRenderer {
     ctx.textBaseline = 'middle';
     ctx.fillStyle = this.lastTheme?.muted ?? '#888';
     ctx.fillText(fitText(ctx, text, (METRICS.gutter - 8) * dpr), 4 * dpr, y + h / 2);
+  }
+
+  /** The lane's loop phase, right-aligned in the gutter beside its label. */
+  private phaseTag(text: string | undefined, y: number, h: number, font: string): void {
+    if (!text) return;
+    const { ctx, dpr } = this;
+    ctx.save();
+    ctx.font = font;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    ctx.globalAlpha = 0.7;
+    ctx.fillStyle = this.lastTheme?.muted ?? '#888';
+    ctx.fillText(text, (METRICS.gutter - 6) * dpr, y + h / 2);
+    ctx.restore();
   }
 
   private lastTheme: Theme | undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Session } from '../collector/sessionStore';
 import type { Stall } from '../../model/loopData';
 import { firstUserFrame, framePath } from '../collector/userFrame';
+import { sortedGc, stallWords, withGc } from '../../model/stallContext';
 
 /** A stall with the session it happened in. */
 export interface RankedStall {
@@ -41,7 +42,8 @@ export function formatSummary(sessions: readonly Session[], file: string, cwd: s
     `loopscope: ${processes} process${processes === 1 ? '' : 'es'}, ${sessions.length} thread${sessions.length === 1 ? '' : 's'}, ${events} callbacks, ${ranked.length} stall${ranked.length === 1 ? '' : 's'}${dropped ? `, ${dropped} events dropped` : ''} → ${file}`,
   ];
   for (const r of ranked.slice(0, top)) {
-    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})`);
+    const words = stallWords(r.stall, withGc(r.stall, sortedGc(r.session.gc)));
+    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})${words.length ? `  ${words.join(', ')}` : ''}`);
   }
   if (ranked.length > top) lines.push(`  … and ${ranked.length - top} more`);
   return lines.join('\n');

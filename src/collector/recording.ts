@@ -1,6 +1,8 @@
 import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
+import { readStallContext, sortedGc, withGc } from '../../model/stallContext';
+import { phaseOfType } from '../../model/loopPhase';
 
 /** A recording file that cannot be read; the message says what is wrong. */
 export class RecordingError extends Error {
@@ -68,10 +70,14 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
         });
       }
     }
+    const gc = sortedGc(s.gc);
     for (const st of s.stalls) {
       const args: Record<string, unknown> = { stack: st.stack, captured: st.captured };
       if (st.asyncId !== undefined) args.asyncId = st.asyncId;
       if (st.resourceType !== undefined) args.resourceType = st.resourceType;
+      // GC overlap is joined here, where the stall and the GC pauses (which may arrive later) meet.
+      args.context = withGc(st, gc);
+      args.phase = phaseOfType(st.resourceType ?? '').phase;
       events.push({ ph: 'X', cat: 'loopscope.stall', name: 'stall', pid, tid, ts: st.ts, dur: st.dur, args });
     }
     for (const l of s.loop) {
@@ -141,7 +147,7 @@ export function readRecording(text: string): RecordedThread[] {
     const ts = Number(e.ts);
     const dur = Number(e.dur ?? 0);
     if (e.cat === 'loopscope.dispatch' && e.ph === 'X') t.rows.push(e);
-    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType) });
+    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType), ...contextOf(args.context) });
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
     else if (e.cat === 'loopscope.site') t.sites.push({ asyncId: Number(args.asyncId), ...framesOf([args])[0] });
@@ -200,6 +206,10 @@ function framesOf(value: unknown): StackFrame[] {
     .map((f) => ({ functionName: String(f.functionName ?? ''), url: String(f.url ?? ''), lineNumber: Number(f.lineNumber) || 0, columnNumber: Number(f.columnNumber) || 0 }));
 }
 
+const contextOf = (v: unknown): Pick<Stall, 'context'> => {
+  const context = readStallContext(v);
+  return context ? { context } : {};
+};
 const numOrUndef = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const strOrUndef = (v: unknown) => (typeof v === 'string' ? v : undefined);
 

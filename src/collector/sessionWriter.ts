@@ -43,7 +43,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       for (let i = 0; i < m.names.length; i++) session.resourceTypes[m.from + i] = m.names[i];
       return;
     case 'stall':
-      session.stalls.push({ ts: m.ts, dur: m.dur, stack: m.stack, captured: m.captured, asyncId: m.asyncId, resourceType: m.resourceType });
+      session.stalls.push({ ts: m.ts, dur: m.dur, stack: m.stack, captured: m.captured, asyncId: m.asyncId, resourceType: m.resourceType, ...(m.context ? { context: m.context } : {}) });
       trimOldest(session.stalls, 10_000);
       break;
     case 'loop':
