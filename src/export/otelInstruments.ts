@@ -1,4 +1,5 @@
 import type { Meter, Observable } from '@opentelemetry/api';
+import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { StoreMetrics } from './storeMetrics';
 
 /**
@@ -58,4 +59,12 @@ export function registerInstruments(meter: Meter, metrics: StoreMetrics): void {
       }
     }
   }, all);
+}
+
+/**
+ * Gauges in delta temporality: the SDK then drops a gauge series that was not observed (an ended
+ * thread's) instead of repeating its last value at every export; other instruments as `otherwise` says.
+ */
+export function gaugesDelta(otherwise: (type: InstrumentType) => AggregationTemporality): (type: InstrumentType) => AggregationTemporality {
+  return (type) => (type === InstrumentType.OBSERVABLE_GAUGE || type === InstrumentType.GAUGE ? AggregationTemporality.DELTA : otherwise(type));
 }

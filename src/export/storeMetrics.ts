@@ -81,14 +81,17 @@ export class ThreadMetrics {
   }
 }
 
+/** Told of each new stall, with its thread. */
+export type StallListener = (stall: Stall, thread: ThreadMetrics) => void;
+
 /** Options of a `StoreMetrics`. */
 export interface StoreMetricsOptions {
   /** Loop figures are aggregated over this many milliseconds of samples (default 10,000: the default export interval). */
   windowMs?: number;
   /** An ended thread's series are dropped this long after it ended (default 60,000 ms), after a last export. */
   forgetEndedAfterMs?: number;
-  /** Called once for each new stall, with its thread. */
-  onStall?: (stall: Stall, thread: ThreadMetrics) => void;
+  /** Called once for each new stall, with its thread (more with `onStall`). */
+  onStall?: StallListener;
   /** The clock, for tests (default Date.now). */
   now?: () => number;
 }
@@ -100,6 +103,7 @@ export interface StoreMetricsOptions {
  */
 export class StoreMetrics {
   private readonly threads = new Map<Session, ThreadMetrics>();
+  private readonly stallListeners: StallListener[] = [];
   private readonly windowMs: number;
   private readonly forgetMs: number;
   private readonly now: () => number;
@@ -111,10 +115,11 @@ export class StoreMetrics {
   };
   private readonly onCleared = () => this.threads.clear();
 
-  constructor(private readonly store: SessionStore, private readonly options: StoreMetricsOptions = {}) {
+  constructor(private readonly store: SessionStore, options: StoreMetricsOptions = {}) {
     this.windowMs = options.windowMs ?? 10_000;
     this.forgetMs = options.forgetEndedAfterMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    if (options.onStall) this.stallListeners.push(options.onStall);
     store.on('added', this.onUpdated);
     store.on('updated', this.onUpdated);
     store.on('ended', this.onEnded);
@@ -132,6 +137,11 @@ export class StoreMetrics {
       if (t.endedAtMs !== undefined && now - t.endedAtMs > this.forgetMs) this.threads.delete(session);
     }
     return [...this.threads.values()];
+  }
+
+  /** Adds a listener told of each stall that arrives from now on. */
+  onStall(listener: StallListener): void {
+    this.stallListeners.push(listener);
   }
 
   /** The window loop figures are aggregated over, in milliseconds. */
@@ -177,7 +187,7 @@ export class StoreMetrics {
       for (const s of stalls) {
         t.stallCount++;
         t.stallSeconds += s.dur / 1e6;
-        this.options.onStall?.(s, t);
+        for (const listener of this.stallListeners) listener(s, t);
       }
     }
     const pool = threadPoolOf(session);

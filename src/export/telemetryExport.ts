@@ -1,22 +1,18 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
-import type { SessionStore } from '../collector/sessionStore';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ExportSettings } from './exportSettings';
-import { registerInstruments } from './otelInstruments';
+import { gaugesDelta, registerInstruments } from './otelInstruments';
 import { stallLogRecord } from './stallEvent';
-import { StoreMetrics } from './storeMetrics';
+import type { StoreMetrics } from './storeMetrics';
 
-/** A running export; `shutdown` sends what is pending (a last metric export, queued stall events) and stops. */
-export interface RunningExport {
-  /** `http://HOST:PORT/metrics` when the Prometheus endpoint is on. */
-  prometheusUrl: string | undefined;
-  /** One line per destination, for the command's start-up message. */
-  destinations: string[];
+/** A running OTLP export; `shutdown` sends what is pending (a last metric export, queued stall events) and stops. */
+export interface OtlpExport {
+  /** One line for the command's start-up message. */
+  destination: string;
   shutdown(): Promise<void>;
 }
 
@@ -31,57 +27,45 @@ async function collectorResource(): Promise<Resource> {
 }
 
 /**
- * Starts exporting what `store` receives, from the collector's process: metrics to OTLP/HTTP
- * and/or a Prometheus endpoint, each stall as an OTLP log record. The OTLP exporters read the
- * standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout) themselves.
+ * The OTLP metric exporter with gauges in delta temporality (see `gaugesDelta`); counters keep the
+ * exporter's own choice (cumulative unless OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE says delta).
  */
-export async function startExport(store: SessionStore, settings: ExportSettings, warn: (message: string) => void): Promise<RunningExport> {
+function metricExporter(): PushMetricExporter {
+  const exporter = new OTLPMetricExporter();
+  return {
+    export: (metrics, done) => exporter.export(metrics, done),
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+    selectAggregationTemporality: gaugesDelta((type) => exporter.selectAggregationTemporality(type)),
+  };
+}
+
+/**
+ * Starts exporting `metrics` over OTLP/HTTP from the collector's process: the metrics every
+ * interval, each stall as a log record. The exporters read the standard OTEL_EXPORTER_OTLP_*
+ * variables (endpoint, per-signal endpoint, headers, timeout) themselves.
+ */
+export async function startOtlpExport(metrics: StoreMetrics, settings: ExportSettings, warn: (message: string) => void): Promise<OtlpExport> {
   routeSdkDiagnostics(warn);
   const resource = await collectorResource();
-  const readers: MetricReader[] = [];
-  let prometheus: PrometheusExporter | undefined;
-  if (settings.prometheus) {
-    const { host, port } = settings.prometheus;
-    // Started by us rather than by the constructor, so a port in use is an error we can report.
-    prometheus = new PrometheusExporter({ host, port, preventServerStart: true });
-    try {
-      await prometheus.startServer();
-    } catch (error) {
-      throw new Error(`cannot serve Prometheus metrics on ${host}:${port}: ${(error as Error).message}`);
-    }
-    readers.push(prometheus);
-  }
-  let logs: LoggerProvider | undefined;
-  if (settings.otlp) {
-    readers.push(
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter(),
-        exportIntervalMillis: settings.intervalMs,
-        exportTimeoutMillis: Math.min(settings.intervalMs, 30_000),
-      }),
-    );
-    logs = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] });
-  }
-  const meters = new MeterProvider({ resource, readers });
-  const logger = logs?.getLogger('loopscope');
-  const metrics = new StoreMetrics(store, {
-    windowMs: settings.intervalMs,
-    // Long enough for an ended thread's last figures to reach the next export and a scrape.
-    forgetEndedAfterMs: Math.max(60_000, 3 * settings.intervalMs),
-    onStall: logger ? (stall, thread) => logger.emit(stallLogRecord(stall, thread.attributes)) : undefined,
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter(),
+    exportIntervalMillis: settings.intervalMs,
+    exportTimeoutMillis: Math.min(settings.intervalMs, 30_000),
   });
+  const meters = new MeterProvider({ resource, readers: [reader] });
   registerInstruments(meters.getMeter('loopscope'), metrics);
-  const prometheusUrl = settings.prometheus ? `http://${hostForUrl(settings.prometheus.host)}:${settings.prometheus.port}/metrics` : undefined;
-  const destinations = [
-    ...(settings.otlp ? [`OTLP/HTTP metrics to ${otlpEndpoint('METRICS', 'metrics')}, stall events to ${otlpEndpoint('LOGS', 'logs')}`] : []),
-    ...(prometheusUrl ? [`Prometheus metrics at ${prometheusUrl}`] : []),
-  ];
+  const logs = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] });
+  const logger = logs.getLogger('loopscope');
+  let open = true;
+  metrics.onStall((stall, thread) => {
+    if (open) logger.emit(stallLogRecord(stall, thread.attributes));
+  });
   return {
-    prometheusUrl,
-    destinations,
+    destination: `OTLP/HTTP metrics to ${otlpEndpoint('METRICS', 'metrics')} every ${settings.intervalMs / 1000} s, stall events to ${otlpEndpoint('LOGS', 'logs')}`,
     async shutdown() {
-      metrics.dispose();
-      await Promise.allSettled([meters.shutdown(), logs?.shutdown()]);
+      open = false;
+      await Promise.allSettled([meters.shutdown(), logs.shutdown()]);
     },
   };
 }
@@ -92,10 +76,6 @@ function otlpEndpoint(signal: 'METRICS' | 'LOGS', path: string): string {
   if (specific) return specific;
   const base = process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
   return `${base.replace(/\/+$/, '')}/v1/${path}`;
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The SDK reports export failures through its diag logger; pass warnings on, a few of each kind, never a flood. */

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TraceFile } from '../../src/collector/recording';
 import { cli, fixtures, markedLines, root, run, waitFor } from './harness';
 import { OtlpReceiver, type ReceivedLog } from './otlpReceiver';
 
@@ -113,7 +114,7 @@ describe('export to real backends', () => {
       const answer = await poll(
         async () => {
           // Over the last minute: the agent's delay histogram sees some 150 ms blocks, not every one.
-          const query = encodeURIComponent(`max_over_time(loopscope_eventloop_delay_max{process_pid="${pid}"}[1m])`);
+          const query = encodeURIComponent(`max_over_time(loopscope_eventloop_delay_max_seconds{process_pid="${pid}"}[1m])`);
           const r = await fetch(`${promApi}/api/v1/query?query=${query}`).catch(() => undefined);
           if (!r?.ok) return undefined;
           const body = (await r.json()) as PromVector;
@@ -157,17 +158,22 @@ describe('export to real backends', () => {
     cleanups.push(() => receiver.close());
     const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
     // A long interval: what arrives was sent by the shutdown's final export, not a periodic one.
-    const result = await run(process.execPath, [cli, 'record', '-o', path.join(dir, 'trace.json'), '--otlp', '--', process.execPath, fixture], {
+    const traceFile = path.join(dir, 'trace.json');
+    const result = await run(process.execPath, [cli, 'record', '-o', traceFile, '--otlp', '--', process.execPath, fixture], {
       cwd: root,
       env: { ...process.env, BLOCKS: '4', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRIC_EXPORT_INTERVAL: '60000' },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`OTLP/HTTP metrics to ${receiver.url}/v1/metrics`);
+    // Every stall of the recording, no more, no fewer (the agent may lose one at exit: not the export's business).
+    const recorded = (JSON.parse(readFileSync(traceFile, 'utf8')) as TraceFile).traceEvents.filter((e) => e.cat === 'loopscope.stall');
+    expect(recorded.length).toBeGreaterThanOrEqual(3);
     const stalls = receiver.logs.filter((l) => l.eventName === 'loopscope.stall' && l.attributes['code.line.number'] === blockLine);
-    expect(stalls.length, JSON.stringify(receiver.logs.map((l) => l.body))).toBe(4);
+    expect(stalls.length, JSON.stringify(receiver.logs.map((l) => l.body))).toBe(recorded.length);
+    expect(stalls.map((l) => BigInt(l.timeUnixNano) / 1000n).sort()).toEqual(recorded.map((e) => BigInt(Math.floor(e.ts!))).sort());
     const last = (name: string) => receiver.points.filter((p) => p.name === name).pop();
-    expect(last('loopscope.stall.count')?.value, JSON.stringify(receiver.points.map((p) => [p.name, p.value]))).toBe(4);
-    expect(last('loopscope.stall.duration')?.value).toBeGreaterThanOrEqual(0.4);
+    expect(last('loopscope.stall.count')?.value, JSON.stringify(receiver.points.map((p) => [p.name, p.value]))).toBe(recorded.length);
+    expect(last('loopscope.stall.duration')?.value).toBeCloseTo(recorded.reduce((sum, e) => sum + e.dur!, 0) / 1e6, 6);
     expect(last('loopscope.eventloop.utilization')?.value).toBeGreaterThan(0);
     expect(last('loopscope.eventloop.delay.max')).toBeDefined();
   });
