@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrometheusAddress } from './exportSettings';
-import type { StoreMetrics, ThreadAttributes, ThreadMetrics } from './storeMetrics';
+import type { LoopWindow, StoreMetrics, ThreadMetrics } from './storeMetrics';
 
 /**
  * Prometheus names of the metrics, as an OpenTelemetry Collector's Prometheus exporter would
@@ -31,42 +31,42 @@ export function labelName(attribute: string): string {
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
-function labels(attributes: ThreadAttributes, extra?: Record<string, string>): string {
-  const all: Record<string, string | number> = { ...attributes, ...extra };
-  return `{${Object.entries(all)
+function labelPairs(attributes: Record<string, string | number>): string {
+  return Object.entries(attributes)
     .map(([k, v]) => `${labelName(k)}="${escapeLabelValue(String(v))}"`)
-    .join(',')}}`;
+    .join(',');
 }
 
 /** Renders every thread's current figures in the Prometheus text exposition format (version 0.0.4). */
 export function renderPrometheus(threads: readonly ThreadMetrics[], windowMs: number): string {
+  // Per thread once per scrape: its label set and its loop window, shared by every family.
+  const rows = threads.map((t) => ({ t, base: labelPairs(t.attributes), loop: t.loopWindow(windowMs) }));
   const out: string[] = [];
-  const family = (name: string, type: 'gauge' | 'counter', help: string, samples: (t: ThreadMetrics) => [string, number][]) => {
-    const lines = threads.flatMap((t) => samples(t).map(([l, v]) => `${name}${l} ${Number.isFinite(v) ? v : 0}`));
-    if (lines.length === 0) return;
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
+  const family = (name: string, type: 'gauge' | 'counter', help: string, samples: (r: (typeof rows)[number]) => [string, number][]) => {
+    const header = out.length;
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const r of rows) for (const [l, v] of samples(r)) out.push(`${name}{${l}} ${Number.isFinite(v) ? v : 0}`);
+    if (out.length === header + 2) out.length = header;
   };
+  const extra = (base: string, attribute: string, value: string) => `${base},${labelName(attribute)}="${escapeLabelValue(value)}"`;
   const window = `over the last ${windowMs / 1000} s of samples`;
-  const loop = (pick: (w: NonNullable<ReturnType<ThreadMetrics['loopWindow']>>) => number) => (t: ThreadMetrics): [string, number][] => {
-    const w = t.loopWindow(windowMs);
-    return w ? [[labels(t.attributes), pick(w)]] : [];
-  };
+  const loop = (pick: (w: LoopWindow) => number) => (r: (typeof rows)[number]): [string, number][] => (r.loop ? [[r.base, pick(r.loop)]] : []);
   family(PROMETHEUS_METRICS.delayP50, 'gauge', `Event-loop delay, median (mean of ~100 ms samples ${window}).`, loop((w) => w.p50));
   family(PROMETHEUS_METRICS.delayP99, 'gauge', `Event-loop delay, 99th percentile (worst sample ${window}).`, loop((w) => w.p99));
   family(PROMETHEUS_METRICS.delayMax, 'gauge', `Event-loop delay, maximum ${window}.`, loop((w) => w.max));
   family(PROMETHEUS_METRICS.utilization, 'gauge', `Event-loop utilisation, 0..1 (mean ${window}).`, loop((w) => w.utilization));
-  family(PROMETHEUS_METRICS.gcDuration, 'counter', 'Time spent in garbage-collection pauses, by v8js_gc_type.', (t) =>
-    [...t.gcSeconds].map(([kind, s]) => [labels(t.attributes, { 'v8js.gc.type': kind }), s]),
+  family(PROMETHEUS_METRICS.gcDuration, 'counter', 'Time spent in garbage-collection pauses, by v8js_gc_type.', ({ t, base }) =>
+    [...t.gcSeconds].map(([kind, s]) => [extra(base, 'v8js.gc.type', kind), s]),
   );
-  family(PROMETHEUS_METRICS.gcCount, 'counter', 'Garbage-collection pauses, by v8js_gc_type.', (t) =>
-    [...t.gcCount].map(([kind, n]) => [labels(t.attributes, { 'v8js.gc.type': kind }), n]),
+  family(PROMETHEUS_METRICS.gcCount, 'counter', 'Garbage-collection pauses, by v8js_gc_type.', ({ t, base }) =>
+    [...t.gcCount].map(([kind, n]) => [extra(base, 'v8js.gc.type', kind), n]),
   );
-  family(PROMETHEUS_METRICS.stallCount, 'counter', 'Loop turns that blocked the event loop at least the stall threshold.', (t) => [[labels(t.attributes), t.stallCount]]);
-  family(PROMETHEUS_METRICS.stallDuration, 'counter', 'Total time the event loop was blocked by stalls.', (t) => [[labels(t.attributes), t.stallSeconds]]);
-  family(PROMETHEUS_METRICS.threadPoolInFlight, 'gauge', 'libuv thread-pool requests in flight (by loopscope_threadpool_kind when known).', (t) => {
+  family(PROMETHEUS_METRICS.stallCount, 'counter', 'Loop turns that blocked the event loop at least the stall threshold.', ({ t, base }) => [[base, t.stallCount]]);
+  family(PROMETHEUS_METRICS.stallDuration, 'counter', 'Total time the event loop was blocked by stalls.', ({ t, base }) => [[base, t.stallSeconds]]);
+  family(PROMETHEUS_METRICS.threadPoolInFlight, 'gauge', 'libuv thread-pool requests in flight (by loopscope_threadpool_kind when known).', ({ t, base }) => {
     if (!t.threadPool) return [];
     const kinds = Object.entries(t.threadPool.byKind ?? {});
-    return kinds.length ? kinds.map(([kind, n]) => [labels(t.attributes, { 'loopscope.threadpool.kind': kind }), n]) : [[labels(t.attributes), t.threadPool.inFlight]];
+    return kinds.length ? kinds.map(([kind, n]) => [extra(base, 'loopscope.threadpool.kind', kind), n]) : [[base, t.threadPool.inFlight]];
   });
   return out.length ? `${out.join('\n')}\n` : '';
 }
