@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Collector } from '../collector/collector';
 import { agentEnvironment } from '../collector/agentEnv';
 import { SessionStore } from '../collector/sessionStore';
-import { startExportIfEnabled } from '../export/startIfEnabled';
+import { exitDespiteRetries, startExportIfEnabled } from '../export/startIfEnabled';
 import type { PrometheusAddress } from '../export/exportSettings';
 import { prometheusAddress, UsageError } from './recordArgs';
 
@@ -180,12 +180,13 @@ export async function runCollect(argv: readonly string[], agentPath: string): Pr
   const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   log(`stopping (${String(signal[0] ?? 'signal')})`);
   await collector.close();
-  await exporting?.shutdown();
+  const delivered = (await exporting?.shutdown()) ?? true;
   // Only our own file: a newer daemon may have replaced it.
   try {
     if ((JSON.parse(readFileSync(args.stateFile, 'utf8')) as CollectState).pid === process.pid) rmSync(args.stateFile);
   } catch {
     // Already gone.
   }
+  if (!delivered) exitDespiteRetries(0);
   return 0;
 }

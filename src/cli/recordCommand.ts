@@ -6,7 +6,7 @@ import { Collector } from '../collector/collector';
 import { agentEnvironment } from '../collector/agentEnv';
 import { writeRecording, serializeTrace } from '../collector/recording';
 import type { SessionStore } from '../collector/sessionStore';
-import { startExportIfEnabled } from '../export/startIfEnabled';
+import { exitDespiteRetries, startExportIfEnabled } from '../export/startIfEnabled';
 import { parseRecordArgs } from './recordArgs';
 import { formatSummary, rankStalls } from './stallSummary';
 
@@ -60,7 +60,7 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
   await settle(collector.store, SETTLE_MS);
   await collector.close();
   // A last metric export and the queued stall events, before the recorder exits.
-  await exporting?.shutdown();
+  const delivered = (await exporting?.shutdown()) ?? true;
 
   const output = args.output ?? `loopscope-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const sessions = collector.store.list();
@@ -75,6 +75,7 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
       if (exitCode === 0) exitCode = 1;
     }
   }
+  if (!delivered) exitDespiteRetries(exitCode);
   return exitCode;
 }
 

@@ -1,5 +1,5 @@
 import type { SessionStore } from '../collector/sessionStore';
-import { exportEnabled, exportSettingsFromEnv, type ExportSettings, type PrometheusAddress } from './exportSettings';
+import { ExportSettingError, exportEnabled, exportSettingsFromEnv, type ExportSettings, type PrometheusAddress } from './exportSettings';
 import { startPrometheusEndpoint, type PrometheusEndpoint } from './prometheusEndpoint';
 import { StoreMetrics } from './storeMetrics';
 
@@ -15,7 +15,11 @@ export interface RunningExport {
   prometheusUrl: string | undefined;
   /** One line per destination, for the command's start-up message. */
   destinations: string[];
-  shutdown(): Promise<void>;
+  /**
+   * Resolves true when all was handed over; false when the OTLP endpoint did not answer in time,
+   * and the SDK's retry timers may then keep the process alive for up to OTEL_EXPORTER_OTLP_TIMEOUT.
+   */
+  shutdown(): Promise<boolean>;
 }
 
 /** Flags and environment together: a flag wins over its variable. */
@@ -44,15 +48,17 @@ export async function startExportIfEnabled(
   });
   let endpoint: PrometheusEndpoint | undefined;
   try {
-    if (settings.prometheus) endpoint = await startPrometheusEndpoint(metrics, settings.prometheus);
+    // A port in use is the user's to fix: a clear message, not a stack.
+    if (settings.prometheus) endpoint = await startPrometheusEndpoint(metrics, settings.prometheus).catch((e: Error) => Promise.reject(new ExportSettingError(e.message)));
     const otlp = settings.otlp ? await (await import('./telemetryExport')).startOtlpExport(metrics, settings, warn) : undefined;
     return {
       prometheusUrl: endpoint?.url,
       destinations: [...(otlp ? [otlp.destination] : []), ...(endpoint ? [`Prometheus metrics at ${endpoint.url}`] : [])],
       async shutdown() {
-        await otlp?.shutdown();
+        const delivered = (await otlp?.shutdown()) ?? true;
         metrics.dispose();
         await endpoint?.close();
+        return delivered;
       },
     };
   } catch (error) {
@@ -60,4 +66,10 @@ export async function startExportIfEnabled(
     await endpoint?.close();
     throw error;
   }
+}
+
+/** After an export that gave up, ends the process with `code` once what is written is out, rather than waiting on the SDK's retries. */
+export function exitDespiteRetries(code: number): void {
+  // stdout/stderr to pipes and files are synchronous on Linux; the short delay covers a TTY.
+  setTimeout(() => process.exit(code), 200).unref();
 }

@@ -9,11 +9,15 @@ import { gaugesDelta, registerInstruments } from './otelInstruments';
 import { stallLogRecord } from './stallEvent';
 import type { StoreMetrics } from './storeMetrics';
 
+/** How long a shutdown waits for the last export and the queued stall events. */
+const SHUTDOWN_MS = 5_000;
+
 /** A running OTLP export; `shutdown` sends what is pending (a last metric export, queued stall events) and stops. */
 export interface OtlpExport {
   /** One line for the command's start-up message. */
   destination: string;
-  shutdown(): Promise<void>;
+  /** Resolves true when everything was delivered or refused, false when it gave up waiting. */
+  shutdown(): Promise<boolean>;
 }
 
 /** The collector's resource: service.name "loopscope" and host.name, overridden by OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES. */
@@ -65,7 +69,15 @@ export async function startOtlpExport(metrics: StoreMetrics, settings: ExportSet
     destination: `OTLP/HTTP metrics to ${otlpEndpoint('METRICS', 'metrics')} every ${settings.intervalMs / 1000} s, stall events to ${otlpEndpoint('LOGS', 'logs')}`,
     async shutdown() {
       open = false;
-      await Promise.allSettled([meters.shutdown(), logs.shutdown()]);
+      // An endpoint that is down makes the exporters retry for up to OTEL_EXPORTER_OTLP_TIMEOUT;
+      // the recorder must still exit promptly, saying what was not delivered.
+      let timer: NodeJS.Timeout | undefined;
+      const done = Promise.allSettled([meters.shutdown(), logs.shutdown()]).then(() => true);
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_MS)));
+      const finished = await Promise.race([done, late]);
+      clearTimeout(timer);
+      if (!finished) warn(`OTLP export did not finish within ${SHUTDOWN_MS / 1000} s (is ${otlpEndpoint('METRICS', 'metrics')} reachable?); the last data may not have arrived`);
+      return finished;
     },
   };
 }
@@ -86,12 +98,28 @@ function routeSdkDiagnostics(warn: (message: string) => void): void {
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     if (n > 3) return;
-    const detail = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))).join(' ');
-    warn(`OpenTelemetry ${level}: ${message}${detail ? ` ${detail}` : ''}${n === 3 ? ' (further ones not shown)' : ''}`);
+    const detail = args.map(describe).join(' ');
+    warn(`OpenTelemetry ${level}: ${describe(message)}${detail ? ` ${detail}` : ''}${n === 3 ? ' (further ones not shown)' : ''}`);
   };
   const quiet = () => {};
   const logger: DiagLogger = { error: say('error'), warn: say('warning'), info: quiet, debug: quiet, verbose: quiet };
   diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+}
+
+/** An SDK diagnostic argument in a line: an error (or error-like object) by its message. */
+function describe(value: unknown): string {
+  // The SDK's global error handler hands over errors flattened to JSON.
+  if (typeof value === 'string' && value.startsWith('{"')) {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return value as string;
+    }
+  }
+  if (typeof value === 'string') return value;
+  const message = (value as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  return safeJson(value);
 }
 
 function safeJson(value: unknown): string {

@@ -177,4 +177,19 @@ describe('export to real backends', () => {
     expect(last('loopscope.eventloop.utilization')?.value).toBeGreaterThan(0);
     expect(last('loopscope.eventloop.delay.max')).toBeDefined();
   });
+
+  it('loopscope record --otlp with the endpoint down: the recording is written, the exit code kept, and the recorder says what was not delivered', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
+    const traceFile = path.join(dir, 'trace.json');
+    const closed = await freePort();
+    const result = await run(process.execPath, [cli, 'record', '-o', traceFile, '--otlp', '--', 'sh', '-c', `BLOCKS=2 "${process.execPath}" "${fixture}"; exit 3`], {
+      cwd: root,
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closed}`, OTEL_METRIC_EXPORT_INTERVAL: '500' },
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(existsSync(traceFile)).toBe(true);
+    expect(result.stderr).toMatch(/OTLP export did not finish within 5 s \(is http:\/\/127\.0\.0\.1:\d+\/v1\/metrics reachable\?\)/);
+    // Not held by the SDK's retries (up to OTEL_EXPORTER_OTLP_TIMEOUT, 10 s, after the last export).
+    expect(result.ms).toBeLessThan(15_000);
+  });
 });
