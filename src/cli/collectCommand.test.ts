@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COLLECT_PORT, defaultStateFile, envLines, parseCollectArgs, readCollectState, type CollectState } from './collectCommand';
+import { DEFAULT_COLLECT_PORT, defaultStateFile, envLines, parseCollectArgs, readCollectState, waitForState, type CollectState } from './collectCommand';
 
 const state: CollectState = { url: 'ws://127.0.0.1:7453', token: 'ab'.repeat(16), pid: process.pid, agentPath: "/opt/it's here/dist/agent.js", stallThresholdMs: 80, promises: false };
 
@@ -44,5 +44,13 @@ describe('loopscope collect', () => {
     expect(() => readCollectState(file)).toThrow(/not a loopscope collect state file/);
     writeFileSync(file, JSON.stringify(state));
     expect(readCollectState(file)).toEqual(state);
+  });
+
+  it('waits a moment for a daemon that is still starting, then reads its state', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'loopscope-collect-')), 'collect.json');
+    const reading = waitForState(file, 5_000);
+    setTimeout(() => writeFileSync(file, JSON.stringify(state)), 100);
+    await expect(reading).resolves.toEqual(state);
+    await expect(waitForState(`${file}.none`, 100)).rejects.toThrow(/no loopscope collect is running/);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -112,6 +112,22 @@ export function readCollectState(file: string): CollectState {
   return state;
 }
 
+/** `loopscope collect & eval "$(loopscope collect --print-env)"` asks before the daemon has written its file: give it a moment. */
+const START_WAIT_MS = 3_000;
+
+/** Reads the state file, waiting up to `timeoutMs` for a daemon that is still starting to write it. */
+export async function waitForState(file: string, timeoutMs: number): Promise<CollectState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return readCollectState(file);
+    } catch (error) {
+      if (existsSync(file) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -147,7 +163,7 @@ function writeState(file: string, state: CollectState): void {
 export async function runCollect(argv: readonly string[], agentPath: string): Promise<number> {
   const args = parseCollectArgs(argv);
   if (args.printEnv) {
-    process.stdout.write(envLines(readCollectState(args.stateFile), process.env));
+    process.stdout.write(envLines(await waitForState(args.stateFile, START_WAIT_MS), process.env));
     return 0;
   }
   const log = (line: string) => process.stderr.write(`loopscope collect: ${line}\n`);
