@@ -45,6 +45,7 @@ describe('Prometheus exposition', () => {
       expect(await r.text()).toContain(`${PROMETHEUS_METRICS.stallCount}{`);
       expect((await fetch(endpoint.url.replace('/metrics', '/'))).status).toBe(404);
       expect((await fetch(endpoint.url, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(endpoint.url, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
       await expect(startPrometheusEndpoint(new StoreMetrics(store), { host: '127.0.0.1', port: Number(new URL(endpoint.url).port) })).rejects.toThrow(
         /cannot serve Prometheus metrics on 127.0.0.1:\d+: .*EADDRINUSE/,
       );

@@ -90,6 +90,11 @@ export async function startPrometheusEndpoint(metrics: StoreMetrics, address: Pr
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Loopscope: metrics are at /metrics\n');
       return;
     }
+    // A scraper sends no Origin; a web page does (the collector refuses those too).
+    if (req.headers.origin !== undefined) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Loopscope: browser pages may not read metrics\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
