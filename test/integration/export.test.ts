@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,13 @@ afterEach(async () => {
   for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const f of cleanups.splice(0)) await f();
 });
+
+/** A temporary directory removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,7 +84,7 @@ describe('export to real backends', () => {
   it.skipIf(!hasPrometheus)(
     'loopscope collect: Prometheus scrapes the loop delay of a program, an OTLP receiver gets it and its stall with file:line',
     async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
+      const dir = tempDir();
       const receiver = await OtlpReceiver.start();
       cleanups.push(() => receiver.close());
       const [collectPort, metricsPort, promPort] = [await freePort(), await freePort(), await freePort()];
@@ -156,7 +164,7 @@ describe('export to real backends', () => {
   it('loopscope record --otlp: the last figures and every stall reach the receiver before the recorder exits', async () => {
     const receiver = await OtlpReceiver.start();
     cleanups.push(() => receiver.close());
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
+    const dir = tempDir();
     // A long interval: what arrives was sent by the shutdown's final export, not a periodic one.
     const traceFile = path.join(dir, 'trace.json');
     const result = await run(process.execPath, [cli, 'record', '-o', traceFile, '--otlp', '--', process.execPath, fixture], {
@@ -179,7 +187,7 @@ describe('export to real backends', () => {
   });
 
   it('loopscope record --otlp with the endpoint down: the recording is written, the exit code kept, and the recorder says what was not delivered', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'loopscope-export-'));
+    const dir = tempDir();
     const traceFile = path.join(dir, 'trace.json');
     const closed = await freePort();
     const result = await run(process.execPath, [cli, 'record', '-o', traceFile, '--otlp', '--', 'sh', '-c', `BLOCKS=2 "${process.execPath}" "${fixture}"; exit 3`], {
