@@ -96,6 +96,7 @@ describe('export to real backends', () => {
         OTEL_METRIC_EXPORT_INTERVAL: '1000',
         OTEL_BLRP_SCHEDULE_DELAY: '200',
         OTEL_SERVICE_NAME: 'loopscope-under-test',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20fleet-token',
       });
       await waitFor(() => existsSync(stateFile) && /Prometheus metrics at/.test(collect.out.text), `collect to start:\n${collect.out.text}`);
 
@@ -147,7 +148,9 @@ describe('export to real backends', () => {
       expect(Number(stall.attributes['loopscope.stall.duration_ms'])).toBeGreaterThanOrEqual(100);
       expect(Number(stall.attributes['loopscope.stall.duration_ms'])).toBeLessThan(2000);
       expect((stall.attributes['loopscope.stall.frames'] as string[]).some((f) => f.includes(`exportTarget.js:${blockLine}:`))).toBe(true);
-      expect(receiver.requests.every((r) => r.contentType?.startsWith('application/json'))).toBe(true);
+      // OTLP/JSON, with the headers OTEL_EXPORTER_OTLP_HEADERS names, on both signals.
+      expect(new Set(receiver.requests.map((r) => r.path))).toEqual(new Set(['/v1/metrics', '/v1/logs']));
+      expect(receiver.requests.every((r) => r.contentType?.startsWith('application/json') && r.authorization === 'Bearer fleet-token')).toBe(true);
 
       // The program ends with its stdin; the daemon stops on SIGTERM and removes its state file.
       program.child.stdin!.end();

@@ -50,7 +50,7 @@ function attrs(list: KeyValues): Record<string, unknown> {
 export class OtlpReceiver {
   readonly points: ReceivedPoint[] = [];
   readonly logs: ReceivedLog[] = [];
-  readonly requests: { path: string; contentType: string | undefined }[] = [];
+  readonly requests: { path: string; contentType: string | undefined; authorization: string | undefined }[] = [];
   private constructor(private readonly server: http.Server) {}
 
   static async start(): Promise<OtlpReceiver> {
@@ -75,7 +75,7 @@ export class OtlpReceiver {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
-      this.requests.push({ path: req.url ?? '', contentType: req.headers['content-type'] });
+      this.requests.push({ path: req.url ?? '', contentType: req.headers['content-type'], authorization: req.headers.authorization });
       try {
         const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
         if (req.url === '/v1/metrics') this.addMetrics(body);
