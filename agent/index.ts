@@ -74,6 +74,7 @@ function start(config: ResolvedConfig): void {
       title: isMainThread ? process.title : `worker ${threadId}`,
       startedAt: (performance.timeOrigin + performance.now()) * 1000,
       stallThresholdMs: config.stallThresholdMs,
+      serviceName: process.env.OTEL_SERVICE_NAME || undefined,
     },
   };
   const worker = new Worker(__filename, { workerData: data, stdout: true, stderr: true, execArgv: [] });

@@ -69,6 +69,8 @@ export interface HelloMessage {
   /** Epoch microseconds when the agent started in this thread. */
   startedAt: number;
   stallThresholdMs: number;
+  /** The program's OTEL_SERVICE_NAME, when set: names its series in the collector's OpenTelemetry export. */
+  serviceName?: string;
 }
 
 /** Resource type names; a dispatch's type slot indexes the list, which only grows. */

@@ -1,17 +1,24 @@
-/** The `loopscope` command: `record` a program, `view` a recording. */
+/** The `loopscope` command: `record` a program, `view` a recording, `collect` from many programs headless. */
 import path from 'node:path';
 import { runRecord } from './recordCommand';
 import { UsageError } from './recordArgs';
+import { ExportSettingError } from '../export/exportSettings';
 
 const USAGE = `usage:
-  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] -- COMMAND [ARGS…]
-  loopscope view FILE [--port N] [--open]`;
+  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]
+  loopscope view FILE [--port N] [--open]
+  loopscope collect [--port N] [--state-file F] [--stall-threshold MS] [--promises] [--otlp] [--prometheus [HOST:]PORT]
+  loopscope collect --print-env [--state-file F]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'record':
       return runRecord(rest, path.join(__dirname, 'agent.js'));
+    case 'collect': {
+      const { runCollect } = await import('./collectCommand');
+      return runCollect(rest, path.join(__dirname, 'agent.js'));
+    }
     case 'view': {
       const { runView } = await import('./viewCommand');
       return runView(rest);
@@ -32,7 +39,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`loopscope: ${error instanceof UsageError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    const usage = error instanceof UsageError || error instanceof ExportSettingError;
+    process.stderr.write(`loopscope: ${usage ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = usage ? 2 : 1;
   },
 );

@@ -1,18 +1,24 @@
+import { ExportSettingError, parsePrometheusAddress, type PrometheusAddress } from '../export/exportSettings';
+
 /** Options of `loopscope record`. */
 export interface RecordArgs {
   output: string | undefined;
   stallThresholdMs: number;
   failOnStallMs: number | undefined;
   promises: boolean;
+  /** Export over OTLP/HTTP (`--otlp`; see src/export). */
+  otlp: boolean;
+  /** Serve a Prometheus endpoint while recording (`--prometheus [HOST:]PORT`). */
+  prometheus: PrometheusAddress | undefined;
   command: string[];
 }
 
 /** A command line that cannot be run; the message says what to fix. */
 export class UsageError extends Error {}
 
-/** Parses `record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] -- COMMAND [ARGS…]`. */
+/** Parses `record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]`. */
 export function parseRecordArgs(argv: readonly string[]): RecordArgs {
-  const args: RecordArgs = { output: undefined, stallThresholdMs: 50, failOnStallMs: undefined, promises: false, command: [] };
+  const args: RecordArgs = { output: undefined, stallThresholdMs: 50, failOnStallMs: undefined, promises: false, otlp: false, prometheus: undefined, command: [] };
   const number = (flag: string, value: string | undefined) => {
     const n = Number(value);
     if (value === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number of milliseconds`);
@@ -32,6 +38,8 @@ export function parseRecordArgs(argv: readonly string[]): RecordArgs {
     } else if (flag === '--stall-threshold') args.stallThresholdMs = number(flag, value());
     else if (flag === '--fail-on-stall') args.failOnStallMs = number(flag, value());
     else if (flag === '--promises') args.promises = true;
+    else if (flag === '--otlp') args.otlp = true;
+    else if (flag === '--prometheus') args.prometheus = prometheusAddress(value());
     else if (!a.startsWith('-')) {
       args.command = argv.slice(i);
       break;
@@ -39,4 +47,13 @@ export function parseRecordArgs(argv: readonly string[]): RecordArgs {
   }
   if (args.command.length === 0) throw new UsageError('no command to record: loopscope record [options] -- COMMAND [ARGS…]');
   return args;
+}
+
+/** `--prometheus`'s address, its error as a usage error. */
+export function prometheusAddress(value: string | undefined): PrometheusAddress {
+  try {
+    return parsePrometheusAddress(value);
+  } catch (error) {
+    throw error instanceof ExportSettingError ? new UsageError(error.message) : error;
+  }
 }

@@ -6,6 +6,7 @@ import { Collector } from '../collector/collector';
 import { agentEnvironment } from '../collector/agentEnv';
 import { writeRecording, serializeTrace } from '../collector/recording';
 import type { SessionStore } from '../collector/sessionStore';
+import { exitDespiteRetries, startExportIfEnabled } from '../export/startIfEnabled';
 import { parseRecordArgs } from './recordArgs';
 import { formatSummary, rankStalls } from './stallSummary';
 
@@ -17,6 +18,11 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
   const args = parseRecordArgs(argv);
   const collector = await Collector.start();
   collector.on('warning', (w) => process.stderr.write(`loopscope: ${w}\n`));
+  const exporting = await startExportIfEnabled(collector.store, args, process.env, (w) => process.stderr.write(`loopscope: ${w}\n`)).catch(async (error: unknown) => {
+    await collector.close();
+    throw error;
+  });
+  for (const d of exporting?.destinations ?? []) process.stderr.write(`loopscope: ${d}\n`);
   const env = agentEnvironment(process.env, {
     agentPath,
     url: collector.url,
@@ -53,6 +59,8 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
   process.channel?.unref();
   await settle(collector.store, SETTLE_MS);
   await collector.close();
+  // A last metric export and the queued stall events, before the recorder exits.
+  const delivered = (await exporting?.shutdown()) ?? true;
 
   const output = args.output ?? `loopscope-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   const sessions = collector.store.list();
@@ -67,6 +75,7 @@ export async function runRecord(argv: readonly string[], agentPath: string): Pro
       if (exitCode === 0) exitCode = 1;
     }
   }
+  if (!delivered) exitDespiteRetries(exitCode);
   return exitCode;
 }
 

@@ -62,6 +62,7 @@ export function decodeTextFrame(text: string): AgentMessage {
       if (!isNum(m.pid) || !isNum(m.tid) || !isNum(m.ppid) || !isNum(m.startedAt) || !isNum(m.stallThresholdMs)) throw bad('ids');
       if (typeof m.isMainThread !== 'boolean' || !isStr(m.nodeVersion) || !isStr(m.title)) throw bad('thread');
       if (!Array.isArray(m.argv) || !m.argv.every(isStr)) throw bad('argv');
+      if (m.serviceName !== undefined && !isStr(m.serviceName)) throw bad('serviceName');
       return m as unknown as AgentMessage;
     case 'types':
       if (!isNum(m.from) || m.from < 0 || !Number.isInteger(m.from) || m.from > 65535) throw bad('from');

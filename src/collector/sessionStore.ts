@@ -113,6 +113,13 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
     this.emit('ended', session);
   }
 
+  /** Forgets one session and its data (a long-running collector drops ended ones). */
+  remove(session: Session): void {
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    this.totalEvents -= session.eventCount;
+  }
+
   /** Forgets every session. */
   clear(): void {
     this.sessions.clear();
