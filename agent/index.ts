@@ -12,6 +12,7 @@ import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder
 import { startLoopSampler } from './loopSampler';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
+import { installInMemorySourceMaps, mapWireFrame } from './inMemorySourceMaps';
 
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
@@ -45,6 +46,7 @@ function main(): void {
 }
 
 function start(config: ResolvedConfig): void {
+  installInMemorySourceMaps();
   const ring = createRing();
   const data: TransportWorkerData = {
     loopscopeAgentWorker: true,
@@ -99,7 +101,7 @@ function start(config: ResolvedConfig): void {
       types: (from, names) => post({ t: 'types', from, names }),
       site: (asyncId, rows) => {
         const frame = firstUserFrame(rows);
-        if (frame) post({ t: 'site', asyncId, ...frame });
+        if (frame) post({ t: 'site', asyncId, ...mapWireFrame(frame) });
       },
     },
   });

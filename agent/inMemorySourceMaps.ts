@@ -1,0 +1,60 @@
+/**
+ * Maps frames of code that exists only inside the program: a loader such as tsx or ts-node turns
+ * `.ts` into JavaScript in memory, so the collector has no emitted file to read a map from. Node
+ * keeps those maps once source maps are on (`--enable-source-maps`, `process.setSourceMapsEnabled`,
+ * which tsx calls), and `module.findSourceMap` hands them out here. Files Node runs as they are on
+ * disk (`.js`, `.cjs`, `.mjs`) are left to the collector, which maps them from disk at no cost to
+ * the program: this runs on the blocked thread, inside the stall.
+ */
+import { findSourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { WireFrame } from './protocol';
+
+/** The global the capture expression calls (see stackCapture.ts); a symbol, so the program never trips over it. */
+export const MAP_ROW_KEY = 'loopscope.mapRow';
+
+/** Files Node can run without a loader: what ran is on disk, so the collector maps them. */
+const RUNS_AS_IS = /\.[cm]?js$/;
+
+/** A position mapped through an in-memory map, 1-based; undefined when there is none. */
+function original(url: string, line: number, column: number): { url: string; lineNumber: number; columnNumber: number } | undefined {
+  if (!url || RUNS_AS_IS.test(url) || url.startsWith('node:') || url.startsWith('internal/') || line < 1 || column < 1) return undefined;
+  const map = findSourceMap(url);
+  if (!map) return undefined;
+  const hit = map.findEntry(line - 1, column - 1) as { generatedLine?: number; originalSource?: string; originalLine?: number; originalColumn?: number };
+  if (typeof hit.originalSource !== 'string' || hit.generatedLine !== line - 1 || typeof hit.originalLine !== 'number' || typeof hit.originalColumn !== 'number') return undefined;
+  // Node resolves a cached map's sources to URLs; keep the frame's own style (CommonJS paths, ESM URLs).
+  let source = hit.originalSource;
+  if (source.startsWith('file:') && !url.startsWith('file:')) source = fileURLToPath(source);
+  return { url: source, lineNumber: hit.originalLine + 1, columnNumber: hit.originalColumn + 1 };
+}
+
+/** A capture row `[functionName, url, line, column]`, with the original position first and the generated one appended when mapped. */
+export function mapCaptureRow(row: unknown[]): unknown[] {
+  try {
+    const o = original(String(row[1]), Number(row[2]), Number(row[3]));
+    return o ? [row[0], o.url, o.lineNumber, o.columnNumber, row[1], row[2], row[3]] : row;
+  } catch {
+    return row;
+  }
+}
+
+/** A wire frame mapped to its original position (keeping where it ran as `generated`), or unchanged. */
+export function mapWireFrame(frame: WireFrame): WireFrame {
+  try {
+    const o = original(frame.url, frame.lineNumber, frame.columnNumber);
+    if (!o) return frame;
+    return { functionName: frame.functionName, ...o, generated: { url: frame.url, lineNumber: frame.lineNumber, columnNumber: frame.columnNumber } };
+  } catch {
+    return frame;
+  }
+}
+
+/** Makes `mapCaptureRow` reachable from the capture expression, which runs in the program's global scope. */
+export function installInMemorySourceMaps(): void {
+  try {
+    Object.defineProperty(globalThis, Symbol.for(MAP_ROW_KEY), { value: mapCaptureRow, configurable: true, enumerable: false, writable: false });
+  } catch {
+    // Without it stalls keep the positions that ran; the program is unaffected.
+  }
+}
