@@ -13,6 +13,7 @@ const spinTs = path.join(tsFixtures, 'spin.ts');
 const blockLine = readFileSync(spinTs, 'utf8').split('\n').findIndex((l) => l.includes('// BLOCK')) + 1;
 const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+const tsNode = path.join(root, 'node_modules/ts-node/dist/bin.js');
 
 interface Recorded extends RunResult {
   stalls: TraceEvent[];
@@ -83,6 +84,13 @@ describe('source maps', () => {
   it('maps a tsx program, whose JavaScript exists only in memory, on the agent side', async () => {
     // tsx transforms spin.ts in memory: the url stays spin.ts, the generated line is of its output.
     expectMapped(await record([process.execPath, tsx, path.join(tsFixtures, 'stall.ts')]), 'spin.ts');
+  });
+
+  it('maps a ts-node program when source maps are on (its output, too, exists only in memory)', async () => {
+    // ts-node maps its own error stacks with source-map-support; Node holds its maps, for the agent
+    // to read, only once source maps are enabled. --transpile-only: type-checking is not under test.
+    const command = [process.execPath, '--enable-source-maps', tsNode, '--transpile-only', '-P', path.join(tsFixtures, 'tsconfig.json'), path.join(tsFixtures, 'stall.ts')];
+    expectMapped(await record(command), 'spin.ts');
   });
 
   it('maps callback creation sites (tsc build and tsx)', async () => {
