@@ -31,28 +31,28 @@ async function record(command: string[], recordArgs: string[] = []): Promise<Rec
 const stackOf = (stall: TraceEvent) => (stall.args?.stack ?? []) as StackFrame[];
 
 /** The stalls the fixture's spin caused: their stack runs through the fixture, mapped or not. */
-function fixtureStalls(r: Recorded, generatedFile: string): TraceEvent[] {
-  return r.stalls.filter((s) => stackOf(s).some((f) => f.url.endsWith('spin.ts') || f.url.endsWith(generatedFile) || f.generated?.url.endsWith(generatedFile)));
+function fixtureStalls(r: Recorded, generatedFile: string, source: string): TraceEvent[] {
+  return r.stalls.filter((s) => stackOf(s).some((f) => f.url.endsWith(path.basename(source)) || f.url.endsWith(generatedFile) || f.generated?.url.endsWith(generatedFile)));
 }
 
 /**
  * Every stall of the fixture has the .ts line as its first user frame, with the position that ran
  * kept as `generated` (in `generatedFile`, on another line), and the summary prints the .ts line.
  */
-function expectMapped(r: Recorded, generatedFile: string): void {
+function expectMapped(r: Recorded, generatedFile: string, source = spinTs, line = blockLine): void {
   expect(r.code, r.stderr).toBe(0);
-  const stalls = fixtureStalls(r, generatedFile);
+  const stalls = fixtureStalls(r, generatedFile, source);
   expect(stalls.length, describeStalls(r.stalls)).toBeGreaterThan(0);
   for (const stall of stalls) {
     const frame = firstUserFrame(stackOf(stall));
     expect(frame, describeStalls([stall])).toBeDefined();
-    expect(frame!.url.replace(/^file:\/\//, ''), JSON.stringify(frame)).toBe(spinTs);
-    expect(frame!.lineNumber, JSON.stringify(frame)).toBe(blockLine);
+    expect(frame!.url.replace(/^file:\/\//, ''), JSON.stringify(frame)).toBe(source);
+    expect(frame!.lineNumber, JSON.stringify(frame)).toBe(line);
     expect(frame!.generated, JSON.stringify(frame)).toBeDefined();
     expect(frame!.generated!.url.endsWith(generatedFile), JSON.stringify(frame)).toBe(true);
-    expect(frame!.generated!.lineNumber, 'the generated line differs, or this test proves nothing').not.toBe(blockLine);
+    expect(frame!.generated!.lineNumber, 'the generated line differs, or this test proves nothing').not.toBe(line);
   }
-  expect(r.stderr).toContain(`test/fixtures/ts/spin.ts:${blockLine}:`);
+  expect(r.stderr).toContain(`${path.relative(root, source)}:${line}:`);
 }
 
 describe('source maps', () => {
@@ -84,6 +84,15 @@ describe('source maps', () => {
   it('maps a tsx program, whose JavaScript exists only in memory, on the agent side', async () => {
     // tsx transforms spin.ts in memory: the url stays spin.ts, the generated line is of its output.
     expectMapped(await record([process.execPath, tsx, path.join(tsFixtures, 'stall.ts')]), 'spin.ts');
+  });
+
+  it('maps a tsx ES module (.mts, file:// URLs)', async () => {
+    const esm = path.join(tsFixtures, 'esmStall.mts');
+    const line = readFileSync(esm, 'utf8').split('\n').findIndex((l) => l.includes('// BLOCK')) + 1;
+    const r = await record([process.execPath, tsx, esm]);
+    expectMapped(r, 'esmStall.mts', esm, line);
+    const frame = firstUserFrame(stackOf(fixtureStalls(r, 'esmStall.mts', esm)[0]))!;
+    expect(frame.url).toBe(`file://${esm}`);
   });
 
   it('maps a ts-node program when source maps are on (its output, too, exists only in memory)', async () => {
