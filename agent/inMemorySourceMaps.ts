@@ -40,8 +40,10 @@ function original(url: string, line: number, column: number): { url: string; lin
   const hit = map.findEntry(line - 1, column - 1) as { generatedLine?: number; originalSource?: string; originalLine?: number; originalColumn?: number };
   if (typeof hit.originalSource !== 'string' || hit.generatedLine !== line - 1 || typeof hit.originalLine !== 'number' || typeof hit.originalColumn !== 'number') return undefined;
   // Node resolves a cached map's sources to URLs; keep the frame's own style (CommonJS paths, ESM URLs).
+  // Sources that are not files (webpack://…) would not open; the position that ran does.
   let source = hit.originalSource;
-  if (source.startsWith('file:') && !url.startsWith('file:')) source = fileURLToPath(source);
+  if (!source.startsWith('file:')) return undefined;
+  if (!url.startsWith('file:')) source = fileURLToPath(source);
   return { url: source, lineNumber: hit.originalLine + 1, columnNumber: hit.originalColumn + 1 };
 }
 

@@ -95,6 +95,15 @@ describe('SourceMapper', () => {
     expect(mapped.lineNumber).toBe(BLOCK_LINE);
   });
 
+  it('leaves a frame as it ran when its source is not a file (webpack://)', async () => {
+    const dir = tmp();
+    const { js, map } = tscOutput();
+    writeFileSync(path.join(dir, 'spin.js'), js);
+    writeFileSync(path.join(dir, 'spin.js.map'), JSON.stringify({ ...JSON.parse(map), sources: ['webpack://app/./src/spin.ts'] }));
+    const frame = frameAt(path.join(dir, 'spin.js'), js);
+    expect(await new SourceMapper().mapAsync([frame])).toEqual([frame]);
+  });
+
   it('leaves frames as they are when the map is missing, the file has none, or the file is gone', async () => {
     const dir = tmp();
     const { js } = tscOutput();

@@ -101,7 +101,10 @@ export class SourceMapper {
     }
   }
 
-  /** A map's source as a frame url in the style of the generated one (path or file:// URL). */
+  /**
+   * A map's source as a frame url in the style of the generated one (path or file:// URL).
+   * Sources that are not files (`webpack://…`) leave the frame as it ran: that one, at least, opens.
+   */
   private sourceUrl(entry: Entry, source: string, generatedUrl: string): string | undefined {
     let url = entry.resolved.get(source);
     if (url === undefined) {
@@ -113,8 +116,8 @@ export class SourceMapper {
       }
       entry.resolved.set(source, url);
     }
-    if (!url) return undefined;
-    if (!url.startsWith('file:') || generatedUrl.startsWith('file:')) return url;
+    if (!url.startsWith('file:')) return undefined;
+    if (generatedUrl.startsWith('file:')) return url;
     try {
       return fileURLToPath(url);
     } catch {
