@@ -23,11 +23,6 @@ export class InOrder {
       });
   }
 
-  /** Settles once every task queued so far has run. */
-  idle(): Promise<void> {
-    return this.tail;
-  }
-
   private safely(task: () => void): void {
     try {
       task();
