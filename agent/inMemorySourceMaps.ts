@@ -2,13 +2,16 @@
  * Maps frames of code that exists only inside the program: a loader such as tsx or ts-node turns
  * `.ts` into JavaScript in memory, so the collector has no emitted file to read a map from. Node
  * keeps those maps once source maps are on (`--enable-source-maps`, `process.setSourceMapsEnabled`,
- * which tsx calls), and `module.findSourceMap` hands them out here. Files Node runs as they are on
+ * which tsx calls), and `module.findSourceMap` hands them out here. ts-node does not turn them on:
+ * it hands its output to source-map-support instead, whose shared state (a global, versioned, the
+ * same across copies of the library) lets us ask for that output and read its inline map. Files Node runs as they are on
  * disk (`.js`, `.cjs`, `.mjs`) are left to the collector, which maps them from disk at no cost to
  * the program: this runs on the blocked thread, inside the stall.
  */
-import { findSourceMap, type SourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { findSourceMap, SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WireFrame } from './protocol';
+import { decodeDataUrl, sourceMappingUrl } from './sourceMapComment';
 
 /** The global the capture expression calls (see stackCapture.ts); a symbol, so the program never trips over it. */
 export const MAP_ROW_KEY = 'loopscope.mapRow';
@@ -27,9 +30,43 @@ const MAX_FILES = 512;
 function mapOf(url: string): SourceMap | undefined {
   if (maps.has(url)) return maps.get(url);
   if (maps.size >= MAX_FILES) maps.clear();
-  const map = findSourceMap(url);
-  maps.set(url, map);
+  let map: SourceMap | undefined;
+  try {
+    map = findSourceMap(url) ?? sourceMapSupportMap(url);
+  } finally {
+    maps.set(url, map);
+  }
   return map;
+}
+
+/** What source-map-support shares between its copies (version 1): the handlers tools such as ts-node register. */
+interface SourceMapSupportShared {
+  version?: unknown;
+  retrieveFileHandlers?: unknown;
+}
+
+/**
+ * The inline map of the output a tool gave source-map-support for `url` (ts-node without source
+ * maps on), with its sources resolved to file URLs as Node's own cache holds them.
+ */
+function sourceMapSupportMap(url: string): SourceMap | undefined {
+  const shared = (globalThis as Record<symbol, SourceMapSupportShared | undefined>)[Symbol.for('source-map-support/sharedData')];
+  if (shared?.version !== 1 || !Array.isArray(shared.retrieveFileHandlers)) return undefined;
+  const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+  for (const handler of shared.retrieveFileHandlers) {
+    if (typeof handler !== 'function') continue;
+    const code: unknown = handler(file);
+    if (typeof code !== 'string' || !code) continue;
+    const ref = sourceMappingUrl(code);
+    if (!ref?.startsWith('data:')) return undefined;
+    const payload = JSON.parse(decodeDataUrl(ref)) as { sources?: unknown; sourceRoot?: unknown; mappings?: unknown };
+    if (!Array.isArray(payload.sources) || typeof payload.mappings !== 'string') return undefined;
+    const base = pathToFileURL(file).href;
+    const root = typeof payload.sourceRoot === 'string' && payload.sourceRoot ? payload.sourceRoot.replace(/\/?$/, '/') : '';
+    payload.sources = payload.sources.map((s) => (typeof s === 'string' ? new URL(root + s, base).href : s));
+    return new SourceMap(payload as never);
+  }
+  return undefined;
 }
 
 /** A position mapped through an in-memory map, 1-based; undefined when there is none. */

@@ -6,7 +6,7 @@ import { transformSync } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { StackFrame } from '../../model/loopData';
-import { SourceMapper, sourceMappingUrl } from './sourceMapper';
+import { SourceMapper } from './sourceMapper';
 
 /** TypeScript whose blocking call sits on a known line, below type-only lines that the JavaScript loses. */
 const SOURCE = [
@@ -155,15 +155,5 @@ describe('SourceMapper', () => {
     writeFileSync(file, `${js}\n`);
     writeFileSync(`${file}.map`, map);
     expect((await mapper.mapAsync([frame]))[0].lineNumber).toBe(BLOCK_LINE);
-  });
-});
-
-describe('sourceMappingUrl', () => {
-  it('finds the comment that ends a script, in either comment style', () => {
-    expect(sourceMappingUrl('x();\n//# sourceMappingURL=a.js.map\n')).toBe('a.js.map');
-    expect(sourceMappingUrl('x();\n/*# sourceMappingURL=a.css.map */')).toBe('a.css.map');
-    expect(sourceMappingUrl('x();\n//@ sourceMappingURL=old.map')).toBe('old.map');
-    expect(sourceMappingUrl('const s = "//# sourceMappingURL=not.map"; x();\n')).toBeUndefined();
-    expect(sourceMappingUrl('x();')).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StackFrame } from '../../model/loopData';
 import { isLibraryFrame } from './userFrame';
+import { decodeDataUrl, sourceMappingUrl } from '../../agent/sourceMapComment';
 
 /** Limits of a mapper; all optional. */
 export interface SourceMapperOptions {
@@ -198,22 +199,4 @@ function mappableFile(frame: StackFrame): string | undefined {
     }
   }
   return path.isAbsolute(frame.url) ? frame.url : undefined;
-}
-
-/** The last `//# sourceMappingURL=` comment of a script, when it ends the script (only whitespace after). */
-export function sourceMappingUrl(code: string): string | undefined {
-  const at = code.lastIndexOf('sourceMappingURL=');
-  if (at < 0) return undefined;
-  const lineStart = code.lastIndexOf('\n', at) + 1;
-  const match = /^\s*(?:\/\/|\/\*)[#@]\s*sourceMappingURL=([^\s'"]+)\s*(?:\*\/)?\s*$/.exec(code.slice(lineStart));
-  return match?.[1].replace(/\*\/$/, '');
-}
-
-/** The text of a `data:` URL (base64 or percent-encoded). */
-function decodeDataUrl(url: string): string {
-  const comma = url.indexOf(',');
-  if (comma < 0) throw new Error('data URL without a comma');
-  const header = url.slice(5, comma);
-  const body = url.slice(comma + 1);
-  return header.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
 }
