@@ -14,6 +14,7 @@ import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 import { readKernelTid } from './threadCounters';
 import { createCounterReader } from './stallCounters';
+import { installInMemorySourceMaps, mapWireFrame } from './inMemorySourceMaps';
 
 const LOADED = Symbol.for('loopscope.agent.loaded');
 /** How long the exit handler waits for the worker to hand over what is unsent. */
@@ -47,6 +48,7 @@ function main(): void {
 }
 
 function start(config: ResolvedConfig): void {
+  installInMemorySourceMaps();
   const ring = createRing();
   const kernelTid = readKernelTid();
   // Read once per stall as it is noted (the context's window then ends with the stall), and as
@@ -111,7 +113,7 @@ function start(config: ResolvedConfig): void {
       types: (from, names) => post({ t: 'types', from, names }),
       site: (asyncId, rows) => {
         const frame = firstUserFrame(rows);
-        if (frame) post({ t: 'site', asyncId, ...frame });
+        if (frame) post({ t: 'site', asyncId, ...mapWireFrame(frame) });
       },
     },
   });

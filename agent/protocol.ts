@@ -50,6 +50,8 @@ export interface WireFrame {
   url: string;
   lineNumber: number;
   columnNumber: number;
+  /** Set when the agent mapped the frame through a source map only the program holds (a loader's in-memory output): the position that ran. */
+  generated?: { url: string; lineNumber: number; columnNumber: number };
 }
 
 /** First message on every connection: who the thread is. */

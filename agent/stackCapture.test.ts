@@ -8,6 +8,12 @@ describe('stack capture', () => {
     expect(framesFromCapture([['', '', 1, 1], ['spin', '/app.js', 4, 3], 'junk', [1]])).toEqual([{ functionName: 'spin', url: '/app.js', lineNumber: 4, columnNumber: 3 }]);
   });
 
+  it('keeps the generated position of a row the agent mapped through an in-memory source map', () => {
+    expect(framesFromCapture([['spin', '/app.ts', 9, 14, '/app.ts', 2, 424]])).toEqual([
+      { functionName: 'spin', url: '/app.ts', lineNumber: 9, columnNumber: 14, generated: { url: '/app.ts', lineNumber: 2, columnNumber: 424 } },
+    ]);
+  });
+
   it('cuts the agent, what it called and the async_hooks frames above the blocked code', () => {
     const agent = '/ext/dist/agent.js';
     const frames = [f('node:fs', 'readSync'), f(agent, 'clock'), f(agent, 'before'), f('node:internal/async_hooks', 'emitHook'), f('node:internal/async_hooks', 'emitBeforeScript'), f('node:internal/process/task_queues', 'processTicksAndRejections')];

@@ -5,12 +5,14 @@ import type { WireFrame } from './protocol';
  * V8 interrupt, on top of the blocking code's own frames, so `new Error()` sees exactly the
  * frames that were running (for a JavaScript loop: at once; inside a native call: as soon as it
  * returns, while its caller is still on the stack). prepareStackTrace is swapped only for this
- * synchronous evaluation, so the program never observes it.
+ * synchronous evaluation, so the program never observes it. A frame of code a loader produced in
+ * memory is mapped on the spot by the agent's `loopscope.mapRow` (see inMemorySourceMaps.ts).
  */
 export const CAPTURE_EXPRESSION = `(() => {
   const prepare = Error.prepareStackTrace, limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
-  Error.prepareStackTrace = (_e, sites) => sites.map((s) => [s.getFunctionName() || '', s.getFileName() || '', s.getLineNumber() || 0, s.getColumnNumber() || 0]);
+  const map = globalThis[Symbol.for('loopscope.mapRow')];
+  Error.prepareStackTrace = (_e, sites) => sites.map((s) => { const row = [s.getFunctionName() || '', s.getFileName() || '', s.getLineNumber() || 0, s.getColumnNumber() || 0]; return typeof map === 'function' ? map(row) : row; });
   try { return [performance.timeOrigin + performance.now(), new Error().stack]; } finally { Error.prepareStackTrace = prepare; Error.stackTraceLimit = limit; }
 })()`;
 
@@ -46,13 +48,14 @@ export function framesFromCapture(value: unknown): WireFrame[] {
   const frames: WireFrame[] = [];
   for (const row of value) {
     if (!Array.isArray(row) || row.length < 4) continue;
-    const [functionName, url, line, column] = row as [unknown, unknown, unknown, unknown];
+    const [functionName, url, line, column, generatedUrl, generatedLine, generatedColumn] = row as unknown[];
     if (typeof url !== 'string' || url === '') continue;
     frames.push({
       functionName: typeof functionName === 'string' ? functionName : '',
       url,
       lineNumber: Number(line) || 0,
       columnNumber: Number(column) || 0,
+      ...(typeof generatedUrl === 'string' ? { generated: { url: generatedUrl, lineNumber: Number(generatedLine) || 0, columnNumber: Number(generatedColumn) || 0 } } : {}),
     });
   }
   return frames;

@@ -15,6 +15,15 @@ export interface StackFrame {
   url: string;
   lineNumber: number;
   columnNumber: number;
+  /** Where the code that ran actually was, when `url`/`lineNumber` were mapped back through a source map to the source the user wrote. */
+  generated?: GeneratedPosition;
+}
+
+/** A position in the code that ran (emitted JavaScript, a bundle, a loader's in-memory output); 1-based. */
+export interface GeneratedPosition {
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
 }
 
 /** A loop turn that held the loop for at least the threshold. */

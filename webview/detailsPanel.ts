@@ -3,7 +3,7 @@
  * callback sites; for a stall its duration and full stack. Every frame is a button that opens
  * the source (or, standalone, shows its path).
  */
-import { formatDuration, formatOffset, frameLabel } from './format';
+import { formatDuration, formatOffset, frameLabel, generatedNote } from './format';
 import type { StackFrame } from '../model/loopData';
 import type { Selection } from './selection';
 import type { TimelineModel } from './timelineModel';
@@ -122,7 +122,8 @@ export class DetailsPanel {
       btn.dataset.line = String(f.lineNumber);
       btn.dataset.column = String(f.columnNumber);
       btn.dataset.function = f.functionName;
-      btn.title = 'Open this line';
+      btn.title = f.generated ? `Open this line — ${generatedNote(f)}` : 'Open this line';
+      if (f.generated) btn.dataset.generated = `${f.generated.url}:${f.generated.lineNumber}:${f.generated.columnNumber}`;
       li.append(btn);
       list.append(li);
     }

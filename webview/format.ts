@@ -33,6 +33,12 @@ export function frameLocation(frame: Pick<StackFrame, 'url' | 'lineNumber'>): st
   return `${pathOfUrl(frame.url)}:${frame.lineNumber}`;
 }
 
+/** Where a frame mapped through a source map actually ran, for tooltips: "ran as path:line:column"; '' when it was not mapped. */
+export function generatedNote(frame: Pick<StackFrame, 'generated'>): string {
+  const g = frame.generated;
+  return g ? `ran as ${pathOfUrl(g.url)}:${g.lineNumber}:${g.columnNumber} (mapped through its source map)` : '';
+}
+
 /** "function (path:line:column)" of a frame. */
 export function frameLabel(frame: StackFrame): string {
   return `${frame.functionName || '(anonymous)'} (${pathOfUrl(frame.url)}:${frame.lineNumber}:${frame.columnNumber})`;

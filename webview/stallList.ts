@@ -1,5 +1,5 @@
 /** The list of stalls beside the timeline, longest first, each naming its file:line and duration. */
-import { culpritFrame, formatDuration, frameLocation, pathOfUrl } from './format';
+import { culpritFrame, formatDuration, frameLocation, generatedNote, pathOfUrl } from './format';
 import type { StallRef } from './timelineModel';
 import { stallWordsIn } from './phaseView';
 
@@ -47,7 +47,7 @@ export class StallList {
         li.dataset.url = top.url;
         li.dataset.line = String(top.lineNumber);
         loc.textContent = frameLocation(top);
-        loc.title = `${pathOfUrl(top.url)}:${top.lineNumber}:${top.columnNumber}`;
+        loc.title = `${pathOfUrl(top.url)}:${top.lineNumber}:${top.columnNumber}${top.generated ? ` — ${generatedNote(top)}` : ''}`;
       } else {
         loc.textContent = stall.resourceType ?? '';
       }

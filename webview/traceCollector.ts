@@ -80,7 +80,15 @@ function frameOf(raw: unknown): StackFrame | undefined {
     url: str(f.url),
     lineNumber: num(f.lineNumber, 1),
     columnNumber: num(f.columnNumber, 1),
+    ...generatedOf(f.generated),
   };
+}
+
+/** The position a mapped frame ran at (recordings keep it as `generated`), when well formed. */
+function generatedOf(raw: unknown): Pick<StackFrame, 'generated'> {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const g = raw as Record<string, unknown>;
+  return typeof g.url === 'string' ? { generated: { url: g.url, lineNumber: num(g.lineNumber, 1), columnNumber: num(g.columnNumber, 1) } } : {};
 }
 
 /** Collects a trace's events; `finish()` returns the messages. */

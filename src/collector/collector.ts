@@ -7,6 +7,9 @@ import { MAX_FRAME_BYTES, TOKEN_HEADER } from '../../agent/protocol';
 import { decodeDispatchFrame, decodeTextFrame, ProtocolError } from './frameDecoder';
 import { applyMessage, chunkFromBatch, threadInfoFromHello } from './sessionWriter';
 import { SessionStore, type Session } from './sessionStore';
+import { SourceMapper } from './sourceMapper';
+import { InOrder } from './inOrder';
+import { framesOf, withMappedFrames } from './mappedMessages';
 
 /** Options of a collector; all optional. */
 export interface CollectorOptions {
@@ -16,6 +19,8 @@ export interface CollectorOptions {
   token?: string;
   /** Port on 127.0.0.1 (default 0: chosen by the OS). */
   port?: number;
+  /** Maps stall and callback-site frames to original sources (default: a new mapper; `false`: frames kept as they ran). */
+  sourceMaps?: SourceMapper | false;
 }
 
 /** Events of a collector. */
@@ -39,6 +44,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     private readonly wss: WebSocketServer,
     readonly token: string,
     readonly store: SessionStore,
+    private readonly sourceMaps: SourceMapper | undefined,
   ) {
     super();
   }
@@ -51,7 +57,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Loopscope collector: WebSocket only\n');
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-    const collector = new Collector(server, wss, token, store);
+    const sourceMaps = options.sourceMaps === false ? undefined : options.sourceMaps ?? new SourceMapper();
+    const collector = new Collector(server, wss, token, store, sourceMaps);
     server.on('upgrade', (req, socket, head) => collector.upgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -102,22 +109,31 @@ export class Collector extends EventEmitter<CollectorEvents> {
       this.emit('warning', `closed an agent connection${session ? ` (pid ${session.info.pid})` : ''}: ${message}`);
       ws.close(1008, message.slice(0, 120));
     };
+    // A stall whose files' source maps are being read waits for them, and what came after it waits too.
+    const order = new InOrder(fail);
+    const mapper = this.sourceMaps;
     ws.on('message', (data: RawData, isBinary: boolean) => {
       try {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         if (isBinary) {
-          if (!session) throw new ProtocolError('dispatches before hello');
-          this.store.addDispatches(session, chunkFromBatch(decodeDispatchFrame(bytes), session.resourceTypes.length));
+          const batch = decodeDispatchFrame(bytes);
+          order.run(() => {
+            if (!session) throw new ProtocolError('dispatches before hello');
+            this.store.addDispatches(session, chunkFromBatch(batch, session.resourceTypes.length));
+          });
           return;
         }
         const message = decodeTextFrame(bytes.toString('utf8'));
-        if (!session) {
-          if (message.t !== 'hello') throw new ProtocolError('first message must be hello');
-          session = this.store.open(threadInfoFromHello(message));
-          this.emit('session', session);
-          return;
-        }
-        applyMessage(this.store, session, message);
+        const frames = mapper && framesOf(message);
+        order.run(() => {
+          if (!session) {
+            if (message.t !== 'hello') throw new ProtocolError('first message must be hello');
+            session = this.store.open(threadInfoFromHello(message));
+            this.emit('session', session);
+            return;
+          }
+          applyMessage(this.store, session, mapper && frames ? withMappedFrames(message, mapper) : message);
+        }, frames && mapper?.prepare(frames));
       } catch (error) {
         fail(error);
       }
@@ -125,7 +141,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     ws.on('error', (error) => this.emit('warning', `agent connection error: ${error.message}`));
     ws.on('close', () => {
       this.sockets.delete(ws);
-      if (session?.live) this.store.end(session, Date.now() * 1000, 'connection closed without goodbye');
+      const at = Date.now() * 1000;
+      order.run(() => {
+        if (session?.live) this.store.end(session, at, 'connection closed without goodbye');
+      });
     });
   }
 }

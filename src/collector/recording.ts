@@ -87,9 +87,9 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     for (const g of s.gc) events.push({ ph: 'X', cat: 'loopscope.gc', name: 'gc', pid, tid, ts: g.ts, dur: g.dur, args: { kind: g.kind } });
     for (const p of s.paused) events.push({ ph: 'X', cat: 'loopscope.paused', name: 'paused', pid, tid, ts: p.ts, dur: p.dur });
     for (const site of s.sites.values()) {
-      const { asyncId, functionName, url, lineNumber, columnNumber } = site;
+      const { asyncId, functionName, url, lineNumber, columnNumber, generated } = site;
       const ts = s.info.startedAt;
-      events.push({ ph: 'i', s: 't', cat: 'loopscope.site', name: 'site', pid, tid, ts, args: { asyncId, functionName, url, lineNumber, columnNumber } });
+      events.push({ ph: 'i', s: 't', cat: 'loopscope.site', name: 'site', pid, tid, ts, args: { asyncId, functionName, url, lineNumber, columnNumber, ...(generated ? { generated } : {}) } });
     }
     events.push({
       ph: 'i', s: 't', cat: 'loopscope.thread', name: 'thread', pid, tid, ts: s.info.startedAt,
@@ -203,7 +203,15 @@ function framesOf(value: unknown): StackFrame[] {
   if (!Array.isArray(value)) return [];
   return value
     .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
-    .map((f) => ({ functionName: String(f.functionName ?? ''), url: String(f.url ?? ''), lineNumber: Number(f.lineNumber) || 0, columnNumber: Number(f.columnNumber) || 0 }));
+    .map((f) => ({ functionName: String(f.functionName ?? ''), url: String(f.url ?? ''), lineNumber: Number(f.lineNumber) || 0, columnNumber: Number(f.columnNumber) || 0, ...generatedOf(f.generated) }));
+}
+
+/** A frame's `generated` position (it was mapped through a source map), when the file has a well-formed one. */
+function generatedOf(value: unknown): { generated?: StackFrame['generated'] } {
+  if (typeof value !== 'object' || value === null) return {};
+  const g = value as Record<string, unknown>;
+  if (typeof g.url !== 'string') return {};
+  return { generated: { url: g.url, lineNumber: Number(g.lineNumber) || 0, columnNumber: Number(g.columnNumber) || 0 } };
 }
 
 const contextOf = (v: unknown): Pick<Stall, 'context'> => {

@@ -59,7 +59,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       trimOldest(session.paused, 10_000);
       break;
     case 'site':
-      session.sites.set(m.asyncId, { asyncId: m.asyncId, functionName: m.functionName, url: m.url, lineNumber: m.lineNumber, columnNumber: m.columnNumber });
+      session.sites.set(m.asyncId, { asyncId: m.asyncId, functionName: m.functionName, url: m.url, lineNumber: m.lineNumber, columnNumber: m.columnNumber, ...(m.generated ? { generated: m.generated } : {}) });
       if (session.sites.size > 50_000) session.sites.delete(session.sites.keys().next().value as number);
       break;
     case 'dropped':

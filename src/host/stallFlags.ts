@@ -88,5 +88,11 @@ export function flagMessage(flag: Pick<LineFlag, 'count' | 'maxDur'>): string {
 
 /** One line per frame, `functionName (file:line:column)`, for hovers and tooltips. */
 export function formatStack(stack: readonly StackFrame[]): string[] {
-  return stack.map((f) => `${f.functionName || '(anonymous)'} (${filePathOf(f.url) ?? f.url}:${f.lineNumber}:${f.columnNumber})`);
+  return stack.map((f) => `${f.functionName || '(anonymous)'} (${filePathOf(f.url) ?? f.url}:${f.lineNumber}:${f.columnNumber})${generatedSuffix(f)}`);
+}
+
+/** For a frame mapped through a source map: where it ran, e.g. " [ran as /app/dist/x.js:12:5]". */
+function generatedSuffix(f: StackFrame): string {
+  const g = f.generated;
+  return g ? ` [ran as ${filePathOf(g.url) ?? g.url}:${g.lineNumber}:${g.columnNumber}]` : '';
 }

@@ -3,8 +3,13 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { importRecording, writeRecording } from '../collector/recording';
 import { SessionStore, type Session } from '../collector/sessionStore';
+import { SourceMapper } from '../collector/sourceMapper';
+import { mapRecordedSessions, mapRecordingText } from '../collector/recordingSourceMaps';
 import type { SessionsModel } from '../host/sessionsModel';
 import { TimelinePanel, type TimelineDeps } from './timelinePanel';
+
+/** Source maps of the recordings opened in this window. */
+const recordingMaps = new SourceMapper();
 
 /** Opens `uri` (or a file the user picks); a malformed file gets a message and the timeline keeps what it had. */
 export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<boolean> {
@@ -20,6 +25,8 @@ export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<b
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
     // A store of its own: a recording never mixes with (or evicts) live data.
     sessions = importRecording(new SessionStore({ maxEvents: Number.MAX_SAFE_INTEGER, maxAgeMs: Number.MAX_SAFE_INTEGER }), text);
+    // A recording made without source maps applied is mapped now, when its files are here; the page gets the same frames.
+    if (await mapRecordedSessions(sessions, recordingMaps)) text = mapRecordingText(text, recordingMaps);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Cannot open recording ${file.toString()}: ${message}`);

@@ -5,7 +5,7 @@
 // everything it started (also on failure) and ends with "N passed, N failed".
 //   --no-build        reuse dist/ and out/ as they are (and the .vsix of LOOPSCOPE_VSIX if set)
 //   --skip-suite      skip the extension-host suite
-//   --only=1,2        run only these scenarios (1b, 2, 3 and 5 need 1 listed too)
+//   --only=1,2        run only these scenarios (1b, 2, 3 and 5 need 1 listed too; ts stands alone)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import * as s2 from './scenarios/s2ClickToSource.mjs';
 import * as s3 from './scenarios/s3BreakpointIsNotAStall.mjs';
 import * as s4 from './scenarios/s4OpenRecording.mjs';
 import * as s5 from './scenarios/s5StopMarksEnded.mjs';
+import * as sTs from './scenarios/sTsSourceMaps.mjs';
 
 /**
  * Run order. 1b, 2, 3 and 5 use the app and session scenario 1 started (ctx.app, ctx.sessionId) and
@@ -37,6 +38,8 @@ const SCENARIOS = [
   { id: '2', mod: s2 },
   { id: '3', mod: s3 },
   { id: '5', mod: s5 },
+  // Independent: builds and starts its own TypeScript program (before 4, which opens a recording).
+  { id: 'ts', mod: sTs },
   { id: '4', mod: s4 },
 ];
 
