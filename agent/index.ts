@@ -118,7 +118,8 @@ function start(config: ResolvedConfig): void {
   const sampler = startLoopSampler({
     beatMs: BEAT_MS,
     idleBeatMs: IDLE_BEAT_MS,
-    isActive: () => recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false,
+    // Requests waiting on the thread pool keep the 100 ms samples going while the loop itself idles.
+    isActive: () => (recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false) || pool.inFlight > 0,
     asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;
