@@ -289,6 +289,7 @@ export function createThreadPoolTracker(options: PoolTrackerOptions = {}): Threa
         i--; // the shift may have moved another entry into slot i
       }
     }
+    fell(t);
   };
 
   const tracker: ThreadPoolTracker = {

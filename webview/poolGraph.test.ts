@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PoolSample } from '../model/loopData';
 import { describePool, poolAt, poolScale, poolSummary } from './poolGraph';
 import { TraceCollector } from './traceCollector';
+import { isToWebview } from './protocol';
 
 const sample = (ts: number, inFlight: number, extra: Partial<PoolSample> = {}): PoolSample => ({
   ts, inFlight, size: 4, queued: Math.max(0, inFlight - 4), completed: 0, maxWaitMs: 0, p50WaitMs: 0, ...extra,
@@ -50,5 +51,6 @@ describe('pool graph helpers', () => {
       saturations: [{ ts: 100, dur: 60_000, peak: 6, size: 4, maxWaitMs: 9 }],
     });
     expect(c.ignoredEvents).toBe(1);
+    expect(isToWebview(pool)).toBe(true);
   });
 });
