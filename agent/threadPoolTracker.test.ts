@@ -144,26 +144,29 @@ describe('thread-pool tracker tables', () => {
     expect(tracker.inFlight).toBe(0);
   });
 
-  it('counts a crypto job at run() only when it calls back, and a zlib handle at each write()', () => {
+  it('counts a crypto job when it is given a callback (never a sync one), and a zlib handle at each write()', () => {
     const { tracker, at } = setup();
     at(5);
+    // Like Node's jobs: no own `ondone` until the async path assigns one, then run() queues it.
     class FakeJob {
-      ondone?: () => void;
       constructor(readonly id: number) {}
       getAsyncId() {
         return this.id;
       }
-      run() {
-        return this.ondone ? undefined : ['sync result'];
+      run(): unknown {
+        return (this as { ondone?: unknown }).ondone ? undefined : ['sync result'];
       }
     }
     const syncJob = new FakeJob(1);
     tracker.onInit(2, 1, syncJob); // init of a sync job: nothing in flight
     expect(syncJob.run()).toEqual(['sync result']);
     expect(tracker.inFlight).toBe(0);
-    const asyncJob = new FakeJob(2);
+    const asyncJob = new FakeJob(2) as FakeJob & { ondone?: () => void };
     tracker.onInit(2, 2, asyncJob);
-    asyncJob.ondone = () => {};
+    const ondone = () => {};
+    asyncJob.ondone = ondone;
+    expect(asyncJob.ondone).toBe(ondone);
+    expect(Object.keys(asyncJob)).toContain('ondone');
     expect(asyncJob.run()).toBeUndefined();
     expect(tracker.inFlight).toBe(1);
     tracker.onBefore(2, 2, 8);

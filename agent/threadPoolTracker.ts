@@ -13,7 +13,7 @@ export enum Submit {
   None = 0,
   /** Created right before it is queued (fs, dns): `init` is the submission. */
   AtInit = 1,
-  /** A crypto job: created for sync and async use alike; queued by `run()` once `ondone` is set. */
+  /** A crypto job: created for sync and async use alike; an async one gets `ondone` set, then `run()` queues it. */
   AtRun = 2,
   /** A zlib handle: one per stream; each `write()` queues one piece of work. */
   AtWrite = 3,
@@ -99,7 +99,7 @@ export interface ThreadPoolTracker {
   onInit(typeId: number, asyncId: number, resource: object): void;
   /** A callback is about to run at `t`: for a pool request, its wait ends. */
   onBefore(typeId: number, asyncId: number, t: number): void;
-  /** A request submitted outside `init` (a job's `run`, a zlib `write`). */
+  /** A request submitted outside `init` (a crypto job given its `ondone`, a zlib `write`). */
   submit(asyncId: number, t: number): void;
   /** The window since the last sample, or undefined when the pool has been quiet for a whole window. */
   sample(t: number): PoolMessage | undefined;
@@ -252,31 +252,39 @@ export function createThreadPoolTracker(options: PoolTrackerOptions = {}): Threa
     const proto = Object.getPrototypeOf(resource) as Record<string, unknown> | null;
     if (!proto || patched.has(proto)) return;
     patched.add(proto);
-    const method = mode === Submit.AtRun ? 'run' : 'write';
-    const original = proto[method];
-    if (typeof original !== 'function') return;
     const self = tracker;
-    // The wrapper keeps the native method's arity (zlib's write takes 7) and never throws of its own.
-    const wrapped = mode === Submit.AtRun
-      ? function run(this: { ondone?: unknown; getAsyncId?: () => number }) {
-          try {
-            // A job with no `ondone` runs synchronously and returns its result: no pool work.
-            if (typeof this.ondone === 'function' && typeof this.getAsyncId === 'function') self.submit(this.getAsyncId(), now());
-          } catch {
-            // Never disturb the call.
-          }
-          return (original as () => unknown).call(this);
-        }
-      : function write(this: { getAsyncId?: () => number }, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown) {
-          try {
-            if (typeof this.getAsyncId === 'function') self.submit(this.getAsyncId(), now());
-          } catch {
-            // Never disturb the call.
-          }
-          return (original as (...args: unknown[]) => unknown).call(this, a, b, c, d, e, f, g);
-        };
     try {
-      Object.defineProperty(proto, method, { value: wrapped, writable: true, configurable: true, enumerable: false });
+      if (mode === Submit.AtRun) {
+        // Node sets `ondone` on an async job right before `run()` queues it; a sync job never has
+        // one. Watching that assignment (not wrapping `run`) keeps the agent off the stack of a
+        // blocking pbkdf2Sync, where a wrapper frame would sit above the user's line.
+        Object.defineProperty(proto, 'ondone', {
+          configurable: true,
+          get: () => undefined,
+          set(this: { getAsyncId?: () => number }, fn: unknown) {
+            Object.defineProperty(this, 'ondone', { value: fn, writable: true, configurable: true, enumerable: true });
+            try {
+              if (typeof fn === 'function' && typeof this.getAsyncId === 'function') self.submit(this.getAsyncId(), now());
+            } catch {
+              // Never disturb the assignment.
+            }
+          },
+        });
+        return;
+      }
+      const original = proto.write;
+      if (typeof original !== 'function') return;
+      // Only the async `write` queues work (writeSync is left alone); it returns at once, so this
+      // frame is never on a blocking stack. Same arity as the native method (7).
+      const write = function write(this: { getAsyncId?: () => number }, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown) {
+        try {
+          if (typeof this.getAsyncId === 'function') self.submit(this.getAsyncId(), now());
+        } catch {
+          // Never disturb the call.
+        }
+        return (original as (...args: unknown[]) => unknown).call(this, a, b, c, d, e, f, g);
+      };
+      Object.defineProperty(proto, 'write', { value: write, writable: true, configurable: true, enumerable: false });
     } catch {
       // A frozen prototype: that type's requests simply go uncounted.
     }
