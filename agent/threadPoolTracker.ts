@@ -13,7 +13,11 @@ export enum Submit {
   None = 0,
   /** Created right before it is queued (fs, dns): `init` is the submission. */
   AtInit = 1,
-  /** A crypto job: created for sync and async use alike; an async one gets `ondone` set, then `run()` queues it. */
+  /**
+   * A crypto job: created for sync and async use alike; an async one gets `ondone` set, then
+   * `run()` queues it. Not seen: Node 24's webcrypto jobs (`crypto.subtle`), whose `run()` returns
+   * a promise and which never get an `ondone` (Node 20's do).
+   */
   AtRun = 2,
   /** A zlib handle: one per stream; each `write()` queues one piece of work. */
   AtWrite = 3,
