@@ -51,4 +51,6 @@ export type ToTransport =
   | import('./protocol').TypesMessage
   | import('./protocol').LoopMessage
   | import('./protocol').GcMessage
-  | import('./protocol').SiteMessage;
+  | import('./protocol').SiteMessage
+  | import('./protocol').PoolMessage
+  | import('./protocol').PoolSaturationMessage;

@@ -4,6 +4,7 @@ import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE } from '
 import { C_DROPPED, C_IN_CALLBACK, C_READ, C_SLEEPING, C_WRITE, H_BEAT, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { enableWithoutPromiseHooks } from './promiseHookGuard';
 import { createRunQueueClock } from './runQueueClock';
+import type { ThreadPoolTracker } from './threadPoolTracker';
 
 /** A loop turn, or a callback, that held the loop for at least the threshold; its stack is joined later. */
 export interface StallCandidate {
@@ -36,6 +37,8 @@ export interface RecorderOptions {
   ownResources: WeakSet<object>;
   /** Called when the first callback after an idle spell wakes the watchdog (rare: not per callback). */
   onWake?(): void;
+  /** Thread-pool pressure: told of every resource's creation and every callback (agent/threadPoolTracker.ts). */
+  pool?: Pick<ThreadPoolTracker, 'onInit' | 'onBefore'>;
 }
 
 /** Records every before/after pair into the shared ring and notices stalls; `stop()` disables the hooks. */
@@ -64,6 +67,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const threshold = options.stallThresholdMs;
   const origin = performance.timeOrigin;
   const now = () => performance.now();
+  const pool = options.pool;
 
   // Preallocated per-depth state of the callbacks currently running (callbacks nest).
   const stackStart = new Float64Array(MAX_DEPTH);
@@ -146,6 +150,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       tableKey[slot] = asyncId;
       tableType[slot] = typeIdOf(type);
       tableTrigger[slot] = triggerAsyncId;
+      pool?.onInit(tableType[slot], asyncId, resource); // thread-pool pressure: a request may be submitted
       if (slowSeen) {
         const cb = callbackOf(resource);
         if (cb && slowCallbacks.has(cb)) sink.site(asyncId, captureStack(3));
@@ -196,6 +201,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         stackAsyncId[depth] = asyncId;
         stackTrigger[depth] = trigger;
         stackType[depth] = type;
+        pool?.onBefore(type, asyncId, t); // thread-pool pressure: a request's wait ends
         stackOwn[depth] = own || (type === promiseType && !options.promises) ? 1 : 0;
       }
       depth++;

@@ -10,6 +10,7 @@ import { readAgentConfig, type ResolvedConfig } from './config';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
+import { createThreadPoolTracker } from './threadPoolTracker';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 import { readKernelTid } from './threadCounters';
@@ -98,7 +99,14 @@ function start(config: ResolvedConfig): void {
   };
 
   let recorder: DispatchRecorder | undefined;
+  const pool = createThreadPoolTracker(); // thread-pool pressure, sampled with the loop
+  const postPool = (t: number, closing: boolean) => {
+    const sample = pool.sample(t);
+    if (sample) post(sample);
+    for (const span of pool.saturations(closing ? t : undefined)) post(span);
+  };
   recorder = startDispatchRecorder({
+    pool,
     ring,
     stallThresholdMs: config.stallThresholdMs,
     promises: config.promises,
@@ -110,7 +118,10 @@ function start(config: ResolvedConfig): void {
     },
     sink: {
       stall: (c) => post({ t: 'stallNote', ...c, ...readCounters?.() }),
-      types: (from, names) => post({ t: 'types', from, names }),
+      types: (from, names) => {
+        pool.noteTypes(from, names);
+        post({ t: 'types', from, names });
+      },
       site: (asyncId, rows) => {
         const frame = firstUserFrame(rows);
         if (frame) post({ t: 'site', asyncId, ...mapWireFrame(frame) });
@@ -121,7 +132,8 @@ function start(config: ResolvedConfig): void {
   const sampler = startLoopSampler({
     beatMs: BEAT_MS,
     idleBeatMs: IDLE_BEAT_MS,
-    isActive: () => recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false,
+    // Requests waiting on the thread pool keep the 100 ms samples going while the loop itself idles.
+    isActive: () => (recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false) || pool.inFlight > 0,
     asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;
@@ -134,7 +146,10 @@ function start(config: ResolvedConfig): void {
       ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
     },
     sink: {
-      loop: (ts, p50, p99, max, utilization) => post({ t: 'loop', ts, p50, p99, max, utilization }),
+      loop: (ts, p50, p99, max, utilization) => {
+        post({ t: 'loop', ts, p50, p99, max, utilization });
+        postPool(performance.now(), false);
+      },
       gc: (ts, dur, kind) => post({ t: 'gc', ts, dur, kind }),
     },
   });
@@ -147,6 +162,7 @@ function start(config: ResolvedConfig): void {
       recorder?.finish();
       recorder?.stop();
       sampler.stop();
+      postPool(performance.now(), true);
       const ack = Atomics.load(ring.control, C_FLUSH_ACK);
       post({ t: 'flush' });
       // Bounded wait so that events of a short program (or one whose first turns blocked the

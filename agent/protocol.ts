@@ -149,6 +149,39 @@ export interface DroppedMessage {
   count: number;
 }
 
+/**
+ * Thread-pool requests over one sampling window (about 100 ms), sent only while the pool is in
+ * use: requests in flight are those submitted to libuv's pool whose callback has not run yet.
+ */
+export interface PoolMessage {
+  t: 'pool';
+  /** End of the window, epoch µs. */
+  ts: number;
+  /** Most requests in flight at once during the window. */
+  inFlight: number;
+  /** Threads in the pool (UV_THREADPOOL_SIZE as libuv reads it, 1..1024, default 4). */
+  size: number;
+  /** Requests that had to wait for a thread at that moment: inFlight − size when positive. */
+  queued: number;
+  /** Callbacks of pool requests that ran in the window. */
+  completed: number;
+  /** Longest and median wait, submission to callback, of those (ms). */
+  maxWaitMs: number;
+  p50WaitMs: number;
+}
+
+/** A span of at least 50 ms in which more requests were in flight than the pool has threads. */
+export interface PoolSaturationMessage {
+  t: 'poolSaturated';
+  ts: number;
+  dur: number;
+  /** Most requests in flight during the span. */
+  peak: number;
+  size: number;
+  /** Longest wait of a request whose callback ran during the span (ms). */
+  maxWaitMs: number;
+}
+
 /** Clean goodbye at exit. */
 export interface ByeMessage {
   t: 'bye';
@@ -165,6 +198,8 @@ export type AgentMessage =
   | PausedMessage
   | SiteMessage
   | DroppedMessage
+  | PoolMessage
+  | PoolSaturationMessage
   | ByeMessage;
 
 /** A binary frame for `count` records, header filled; records go from float DISPATCH_HEADER on. */

@@ -1,4 +1,4 @@
-import type { HelloMessage } from '../agent/protocol';
+import type { HelloMessage, PoolMessage, PoolSaturationMessage } from '../agent/protocol';
 import type { StallContext } from './stallContext';
 
 /**
@@ -80,6 +80,12 @@ export interface DispatchChunk {
   ts: Float64Array;
   dur: Float64Array;
 }
+
+/** Thread-pool requests in flight vs the pool's size over one sampling window (waits in ms); see agent/protocol.ts. */
+export type PoolSample = Omit<PoolMessage, 't'>;
+
+/** A span in which more thread-pool requests were in flight than the pool has threads, for at least 50 ms. */
+export type PoolSaturation = Omit<PoolSaturationMessage, 't'>;
 
 /** What the agent says of the thread it runs in when it connects: its hello, by protocol version. */
 export type ThreadInfo = Omit<HelloMessage, 't' | 'v'> & { protocolVersion: number };

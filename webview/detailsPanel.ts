@@ -9,6 +9,7 @@ import type { Selection } from './selection';
 import type { TimelineModel } from './timelineModel';
 import { findDispatch, triggerChain } from './triggerChain';
 import { slicePhaseText, stallContextFacts, stallPhaseText } from './phaseView';
+import { poolFacts } from './poolGraph';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -61,6 +62,9 @@ export class DetailsPanel {
         const slice = findDispatch(track, stall.asyncId, stall.ts + stall.dur);
         if (slice) body.push(...this.chain({ kind: 'slice', slice }, model, origin));
       }
+    } else if (sel.kind === 'pool') {
+      body.push(el('h3', sel.hit.saturation ? 'Thread pool — saturated' : 'Thread pool'));
+      body.push(this.facts([['Thread', sel.track.session.title], ...poolFacts(sel.hit, origin)]));
     } else {
       const { slice } = sel;
       const s = slice.lane.slices;

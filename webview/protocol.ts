@@ -10,6 +10,8 @@ import type {
   GcPause,
   LoopSample,
   PausedInterval,
+  PoolSample,
+  PoolSaturation,
   Stall,
 } from '../model/loopData';
 
@@ -54,6 +56,8 @@ export type ToWebview =
   | { type: 'gc'; sessionId: string; pauses: GcPause[] }
   | { type: 'paused'; sessionId: string; intervals: PausedInterval[] }
   | { type: 'sites'; sessionId: string; sites: CallbackSite[] }
+  /** Thread-pool pressure: new samples and saturation spans (either list may be empty). */
+  | { type: 'pool'; sessionId: string; samples: PoolSample[]; saturations: PoolSaturation[] }
   | { type: 'sessionEnded'; sessionId: string; endedAt: number; reason?: string }
   /** Select and scroll to the stall of a session that starts at `ts` (e.g. from "show worst stalls"). */
   | { type: 'revealStall'; sessionId: string; ts: number }
@@ -81,7 +85,7 @@ export type ToWebviewType = ToWebview['type'];
 export type FromWebviewType = FromWebview['type'];
 
 const toWebviewTypes: ReadonlySet<string> = new Set<ToWebviewType>([
-  'loadTrace', 'sessionStarted', 'dispatches', 'stalls', 'loop', 'gc', 'paused', 'sites',
+  'loadTrace', 'sessionStarted', 'dispatches', 'stalls', 'loop', 'gc', 'paused', 'sites', 'pool',
   'sessionEnded', 'revealStall', 'reset', 'error',
 ]);
 

@@ -21,6 +21,7 @@ import { TimelineRenderer } from './timelineRenderer';
 import type { TimelineActions } from './timelineInput';
 import { parseTrace, TraceParseError, type ParsedTrace } from './traceParser';
 import { Viewport } from './viewport';
+import { describePool, poolAt, poolSummary } from './poolGraph';
 
 /** Elements the app drives (ids from src/view/page.ts). */
 export interface AppElements {
@@ -300,7 +301,7 @@ export class TimelineApp implements TimelineActions {
     const lanes = this.model.tracks.map((t) => `${t.session.title}: ${t.lanes.filter((l) => !this.hidden.has(l.kind)).map((l) => `${l.kind} (${l.slices.length.toLocaleString('en-US')})`).join(', ')}`);
     const worst = inView[0];
     const worstText = worst ? ` Longest visible stall ${formatDuration(worst.stall.dur)} at ${this.stallPlace(worst)}.` : '';
-    const text = `Timeline from ${formatOffset(vp.start - origin, vp.span)} to ${formatOffset(vp.end - origin, vp.span)}. ${lanes.join('. ')}. ${inView.length} stalls visible.${worstText}`;
+    const text = `Timeline from ${formatOffset(vp.start - origin, vp.span)} to ${formatOffset(vp.end - origin, vp.span)}. ${lanes.join('. ')}. ${inView.length} stalls visible.${worstText}${poolSummary(this.model.tracks, vp.start, vp.end)}`;
     this.els.summary.textContent = text;
     this.els.canvas.setAttribute('aria-label', text);
   }
@@ -374,6 +375,10 @@ export class TimelineApp implements TimelineActions {
       if (index !== undefined) return { kind: 'slice', slice: { track: row.track, lane: row.lane, index } };
     }
     const tol = vp.usPerPx * 2;
+    if (row.kind === 'pool') {
+      const hit = poolAt(row.track, t, tol);
+      if (hit) return { kind: 'pool', track: row.track, hit };
+    }
     const stall = row.track.stalls.find((s) => t >= s.ts - tol && t <= s.ts + s.dur + tol);
     return stall ? { kind: 'stall', ref: { track: row.track, stall } } : undefined;
   }
@@ -400,6 +405,7 @@ export class TimelineApp implements TimelineActions {
   /** One line naming a slice or stall (tooltip text). */
   private describe(sel: Selection): string {
     if (sel.kind === 'stall') return `Stall ${formatDuration(sel.ref.stall.dur)} — ${this.stallPlace(sel.ref)}`;
+    if (sel.kind === 'pool') return describePool(sel.hit);
     const s = sel.slice.lane.slices;
     const i = sel.slice.index;
     const site = sel.slice.track.sites.get(s.asyncId(i));

@@ -15,11 +15,12 @@ export const METRICS = {
   delay: 40,
   utilization: 24,
   gc: 10,
+  pool: 36,
   trackGap: 8,
 } as const;
 
 /** What a row shows. */
-export type RowKind = 'header' | 'lane' | 'delay' | 'utilization' | 'gc';
+export type RowKind = 'header' | 'lane' | 'delay' | 'utilization' | 'pool' | 'gc';
 
 /** One horizontal band of the canvas. */
 export interface Row {
@@ -66,6 +67,7 @@ export function layoutTimeline(tracks: readonly Track[], hidden: ReadonlySet<Lan
       add('delay', METRICS.delay);
       add('utilization', METRICS.utilization);
     }
+    if (track.pool.length) add('pool', METRICS.pool);
     if (track.gc.length) add('gc', METRICS.gc);
     bands.push({ track, y: top, h: y - top, rows });
     y += METRICS.trackGap;

@@ -3,7 +3,7 @@
  * view-protocol messages (a loaded recording is turned into the same messages first).
  */
 import { LodPyramid } from './lodPyramid';
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { LANE_KINDS, laneOf, type LaneKind } from './resourceLanes';
 import { SliceColumns } from './sliceColumns';
@@ -26,6 +26,9 @@ export interface Track {
   loop: LoopSample[];
   gc: GcPause[];
   paused: PausedInterval[];
+  /** Thread-pool samples and saturation spans, sorted by start (webview/poolGraph.ts draws them). */
+  pool: PoolSample[];
+  poolSaturations: PoolSaturation[];
   sites: Map<number, CallbackSite>;
   /** Session-local typeId → page-wide type id. */
   typeMap: number[];
@@ -113,6 +116,12 @@ export class TimelineModel {
       case 'paused':
         sortedMerge(this.track(msg.sessionId).paused, msg.intervals);
         break;
+      case 'pool': {
+        const track = this.track(msg.sessionId);
+        sortedMerge(track.pool, msg.samples);
+        sortedMerge(track.poolSaturations, msg.saturations);
+        break;
+      }
       case 'sites': {
         const sites = this.track(msg.sessionId).sites;
         for (const site of msg.sites) sites.set(site.asyncId, site);
@@ -148,7 +157,7 @@ export class TimelineModel {
     if (!track) {
       track = {
         session: session ?? { id, pid: 0, tid: 0, title: id, live: true },
-        lanes: [], stalls: [], loop: [], gc: [], paused: [], sites: new Map(), typeMap: [], sliceCount: 0,
+        lanes: [], stalls: [], loop: [], gc: [], paused: [], pool: [], poolSaturations: [], sites: new Map(), typeMap: [], sliceCount: 0,
       };
       this.byId.set(id, track);
       this.tracks.push(track);
@@ -264,6 +273,7 @@ export class TimelineModel {
         if (list.length) take(list[0].ts, list.reduce((m, x) => Math.max(m, x.ts + x.dur), -Infinity));
       }
       if (track.loop.length) take(track.loop[0].ts, track.loop[track.loop.length - 1].ts);
+      if (track.pool.length) take(track.pool[0].ts, track.pool[track.pool.length - 1].ts);
       if (track.session.startedAt) take(track.session.startedAt, track.session.startedAt);
       if (track.endedAt) take(track.endedAt, track.endedAt);
     }

@@ -5,6 +5,7 @@
  */
 import { formatDuration, formatOffset, tickStep } from './format';
 import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from './graphDrawing';
+import { drawPool } from './poolGraph';
 import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
 import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
 import { createLodFrame, type LodFrame } from './lodPyramid';
@@ -146,6 +147,9 @@ export class TimelineRenderer {
       } else if (row.kind === 'utilization') {
         drawUtilization(g, track.loop, theme);
         this.label('Utilisation', y, h, font);
+      } else if (row.kind === 'pool') {
+        const top = drawPool(g, track, theme, dpr);
+        this.label(`Pool ≤${top}`, y, h, font);
       } else if (row.kind === 'gc') {
         drawGc(g, track.gc, theme);
         this.label('GC', y, h, font);

@@ -2,7 +2,7 @@
  * Accumulates trace events per thread and turns them into view-protocol messages. Fed event by
  * event (from JSON.parse or from the line scanner's fast path for dispatches).
  */
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall, StackFrame } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, StackFrame } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { readStallContext } from '../model/stallContext';
 
@@ -54,6 +54,8 @@ interface ThreadAcc {
   gc: GcPause[];
   paused: PausedInterval[];
   sites: CallbackSite[];
+  pool: PoolSample[];
+  poolSaturations: PoolSaturation[];
   end: number;
 }
 
@@ -108,7 +110,7 @@ export class TraceCollector {
     if (!acc) {
       acc = {
         session: { id, pid, tid, title: '', live: false },
-        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], end: -Infinity,
+        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], pool: [], poolSaturations: [], end: -Infinity,
       };
       this.threads.set(id, acc);
     }
@@ -190,6 +192,18 @@ export class TraceCollector {
       case 'loopscope.paused':
         acc.paused.push({ ts, dur });
         break;
+      case 'loopscope.pool':
+        if (e.ph === 'C' && e.name === 'threadPool') {
+          const inFlight = num(args.inFlight);
+          const size = num(args.size, 4);
+          acc.pool.push({ ts, inFlight, size, queued: num(args.queued, Math.max(0, inFlight - size)), completed: num(args.completed), maxWaitMs: num(args.maxWaitMs), p50WaitMs: num(args.p50WaitMs) });
+        } else if (e.ph === 'X' && e.name === 'poolSaturated') {
+          acc.poolSaturations.push({ ts, dur, peak: num(args.peak), size: num(args.size, 4), maxWaitMs: num(args.maxWaitMs) });
+        } else {
+          this.ignoredEvents++;
+          return;
+        }
+        break;
       case 'loopscope.thread':
         // What the agent said of its thread (not required by the contract; used when present).
         if (typeof args.stallThresholdMs === 'number') acc.session.stallThresholdMs = args.stallThresholdMs;
@@ -208,7 +222,7 @@ export class TraceCollector {
     const byTs = (a: { ts: number }, b: { ts: number }): number => a.ts - b.ts;
     for (const acc of this.threads.values()) {
       const { session } = acc;
-      const hasData = acc.dispatches.count + acc.stalls.length + acc.loop.size + acc.gc.length + acc.paused.length > 0;
+      const hasData = acc.dispatches.count + acc.stalls.length + acc.loop.size + acc.gc.length + acc.paused.length + acc.pool.length > 0;
       if (!hasData) continue;
       const name = session.title || this.processNames.get(session.pid) || 'node';
       session.title = session.tid === 0 ? `${name} (pid ${session.pid})` : `${name} (pid ${session.pid}, tid ${session.tid})`;
@@ -227,6 +241,7 @@ export class TraceCollector {
       if (acc.gc.length) messages.push({ type: 'gc', sessionId, pauses: acc.gc.sort(byTs) });
       if (acc.paused.length) messages.push({ type: 'paused', sessionId, intervals: acc.paused.sort(byTs) });
       if (acc.sites.length) messages.push({ type: 'sites', sessionId, sites: acc.sites });
+      if (acc.pool.length || acc.poolSaturations.length) messages.push({ type: 'pool', sessionId, samples: acc.pool.sort(byTs), saturations: acc.poolSaturations.sort(byTs) });
       messages.push({ type: 'sessionEnded', sessionId, endedAt: acc.end });
     }
     return messages;

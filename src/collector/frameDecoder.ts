@@ -90,6 +90,12 @@ export function decodeTextFrame(text: string): AgentMessage {
     case 'dropped':
       if (!isNum(m.count) || m.count < 0) throw bad('count');
       return m as unknown as AgentMessage;
+    case 'pool':
+      if (![m.ts, m.inFlight, m.size, m.queued, m.completed, m.maxWaitMs, m.p50WaitMs].every(isNum)) throw bad('numbers');
+      return m as unknown as AgentMessage;
+    case 'poolSaturated':
+      if (![m.ts, m.dur, m.peak, m.size, m.maxWaitMs].every(isNum) || (m.dur as number) < 0) throw bad('numbers');
+      return m as unknown as AgentMessage;
     case 'bye':
       if (!isNum(m.ts)) throw bad('ts');
       return m as unknown as AgentMessage;

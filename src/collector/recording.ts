@@ -1,8 +1,9 @@
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
 import { readStallContext, sortedGc, withGc } from '../../model/stallContext';
 import { phaseOfType } from '../../model/loopPhase';
+import { POOL_CATEGORY, poolEvents, readPoolEvent } from './poolRecording';
 
 /** A recording file that cannot be read; the message says what is wrong. */
 export class RecordingError extends Error {
@@ -41,6 +42,9 @@ export interface RecordedThread {
   gc: GcPause[];
   paused: PausedInterval[];
   sites: CallbackSite[];
+  /** Thread-pool samples and saturations (empty in recordings made before they existed). */
+  pool: PoolSample[];
+  poolSaturations: PoolSaturation[];
   endedAt?: number;
   dropped: number;
 }
@@ -86,6 +90,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     }
     for (const g of s.gc) events.push({ ph: 'X', cat: 'loopscope.gc', name: 'gc', pid, tid, ts: g.ts, dur: g.dur, args: { kind: g.kind } });
     for (const p of s.paused) events.push({ ph: 'X', cat: 'loopscope.paused', name: 'paused', pid, tid, ts: p.ts, dur: p.dur });
+    events.push(...poolEvents(pid, tid, s.pool, s.poolSaturations));
     for (const site of s.sites.values()) {
       const { asyncId, functionName, url, lineNumber, columnNumber, generated } = site;
       const ts = s.info.startedAt;
@@ -131,7 +136,7 @@ export function readRecording(text: string): RecordedThread[] {
     if (!t) {
       t = {
         info: { protocolVersion: PROTOCOL_VERSION, pid, ppid: 0, tid: Math.max(0, tid - 1), isMainThread: tid <= 1, nodeVersion: '', argv: [], title: '', startedAt: 0, stallThresholdMs: 50 },
-        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], dropped: 0, rows: [],
+        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], pool: [], poolSaturations: [], dropped: 0, rows: [],
       };
       threads.set(key, t);
     }
@@ -150,6 +155,7 @@ export function readRecording(text: string): RecordedThread[] {
     else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType), ...contextOf(args.context) });
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
+    else if (e.cat === POOL_CATEGORY) readPoolEvent(e, t.pool, t.poolSaturations);
     else if (e.cat === 'loopscope.site') t.sites.push({ asyncId: Number(args.asyncId), ...framesOf([args])[0] });
     else if (e.ph === 'C' && (e.name === 'eventLoopDelay' || e.name === 'eventLoopUtilization')) {
       const key = `${e.pid}:${e.tid}:${ts}`;
@@ -237,6 +243,8 @@ export function importRecording(store: SessionStore, text: string): Session[] {
     session.loop.push(...t.loop);
     session.gc.push(...t.gc);
     session.paused.push(...t.paused);
+    session.pool.push(...t.pool);
+    session.poolSaturations.push(...t.poolSaturations);
     for (const site of t.sites) session.sites.set(site.asyncId, site);
     session.droppedByAgent = t.dropped;
     for (const chunk of t.chunks) store.addDispatches(session, chunk);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, ThreadInfo } from '../../model/loopData';
 
 /** Limits that keep a store's memory bounded whatever the load. */
 export interface StoreLimits {
@@ -19,6 +19,9 @@ export class Session {
   readonly loop: LoopSample[] = [];
   readonly gc: GcPause[] = [];
   readonly paused: PausedInterval[] = [];
+  /** Thread-pool pressure samples and saturation spans (sent only while the pool is in use). */
+  readonly pool: PoolSample[] = [];
+  readonly poolSaturations: PoolSaturation[] = [];
   readonly sites = new Map<number, CallbackSite>();
   /** Resource type names; a dispatch's `typeId` indexes this. */
   readonly resourceTypes: string[] = [];

@@ -62,6 +62,18 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       session.sites.set(m.asyncId, { asyncId: m.asyncId, functionName: m.functionName, url: m.url, lineNumber: m.lineNumber, columnNumber: m.columnNumber, ...(m.generated ? { generated: m.generated } : {}) });
       if (session.sites.size > 50_000) session.sites.delete(session.sites.keys().next().value as number);
       break;
+    case 'pool': {
+      const { t: _t, ...sample } = m;
+      session.pool.push(sample);
+      trimOldest(session.pool, 20_000);
+      break;
+    }
+    case 'poolSaturated': {
+      const { t: _t, ...span } = m;
+      session.poolSaturations.push(span);
+      trimOldest(session.poolSaturations, 10_000);
+      break;
+    }
     case 'dropped':
       session.droppedByAgent = m.count;
       break;

@@ -81,10 +81,10 @@ describe('OpenTelemetry instruments', () => {
 
   it('exports thread-pool requests in flight, by kind when the samples have kinds', async () => {
     const { store, session, reader } = setUp();
-    (session as unknown as { threadPool: unknown[] }).threadPool = [{ ts: 1, inFlight: 5 }];
+    (session as unknown as { pool: unknown[] }).pool = [{ ts: 1, inFlight: 5 }];
     store.touch(session);
     expect((await collect(reader)).get(METRICS.threadPoolInFlight)!.dataPoints.map((p) => p.value)).toEqual([5]);
-    (session as unknown as { threadPool: unknown[] }).threadPool.push({ ts: 2, inFlight: 3, byKind: { fs: 2, crypto: 1 } });
+    (session as unknown as { pool: unknown[] }).pool.push({ ts: 2, inFlight: 3, byKind: { fs: 2, crypto: 1 } });
     store.touch(session);
     const points = (await collect(reader)).get(METRICS.threadPoolInFlight)!.dataPoints;
     expect(points.map((p) => [p.attributes['loopscope.threadpool.kind'], p.value])).toEqual([

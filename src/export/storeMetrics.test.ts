@@ -67,14 +67,14 @@ describe('StoreMetrics', () => {
     expect(metrics.current()).toHaveLength(0);
   });
 
-  it('reads thread-pool samples from an optional threadPool list, and ignores malformed ones', () => {
+  it('reads thread-pool samples from the session pool samples, and ignores malformed ones', () => {
     const { store, session } = storeWithSession();
     const metrics = new StoreMetrics(store);
-    const withPool = session as unknown as { threadPool: unknown[] };
-    withPool.threadPool = [{ ts: 1, inFlight: 'three' }];
+    const withPool = session as unknown as { pool: unknown[] };
+    withPool.pool = [{ ts: 1, inFlight: 'three' }];
     store.touch(session);
     expect(metrics.current()[0].threadPool).toBeUndefined();
-    withPool.threadPool.push({ ts: 2, inFlight: 3, byKind: { fs: 2, crypto: 1, bad: 'x' } });
+    withPool.pool.push({ ts: 2, inFlight: 3, byKind: { fs: 2, crypto: 1, bad: 'x' } });
     store.touch(session);
     expect(metrics.current()[0].threadPool).toEqual({ ts: 2, inFlight: 3, byKind: { fs: 2, crypto: 1 } });
   });

@@ -3,9 +3,8 @@ import type { GcPause, LoopSample, Stall, ThreadInfo } from '../../model/loopDat
 import type { Session, SessionStore } from '../collector/sessionStore';
 
 /**
- * A thread-pool sample as the export expects to find it on a session, in an optional
- * `threadPool: ThreadPoolSample[]` list (oldest first). The data model does not have it yet; when a
- * session has no such list, no thread-pool metric is exported for it.
+ * The newest thread-pool reading of a thread, taken from its session's `pool` samples
+ * (`PoolSample`, model/loopData.ts); a thread that never used the pool has none and exports none.
  */
 export interface ThreadPoolSample {
   /** Epoch microseconds. */
@@ -202,9 +201,9 @@ function newItems<T>(list: readonly T[], last: T | undefined): readonly T[] {
   return list.slice(at + 1);
 }
 
-/** The newest thread-pool sample of a session that carries `threadPool` samples, checked field by field. */
+/** The newest thread-pool sample of a session (its `pool` samples), checked field by field. */
 export function threadPoolOf(session: Session): ThreadPoolSample | undefined {
-  const list = (session as unknown as { threadPool?: unknown }).threadPool;
+  const list: unknown = session.pool;
   if (!Array.isArray(list) || list.length === 0) return undefined;
   const last = list[list.length - 1] as Partial<ThreadPoolSample> | undefined;
   if (!last || typeof last.inFlight !== 'number' || !Number.isFinite(last.inFlight)) return undefined;

@@ -21,6 +21,8 @@ interface Cursor {
   paused: number;
   hostPaused: number;
   sites: number;
+  pool: number;
+  poolSaturations: number;
   ended: boolean;
 }
 
@@ -55,7 +57,7 @@ export class ViewFeed {
       seen.add(session.id);
       let cursor = this.cursors.get(session.id);
       if (!cursor) {
-        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, ended: false };
+        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, pool: 0, poolSaturations: 0, ended: false };
         this.cursors.set(session.id, cursor);
         out.push({ type: 'sessionStarted', session: describeSession(session) });
       }
@@ -88,6 +90,12 @@ export class ViewFeed {
     cursor.paused = session.paused.length;
     cursor.hostPaused = pauses.intervals.length;
     if (paused.length) out.push({ type: 'paused', sessionId, intervals: paused });
+
+    const pool = tail(session.pool, cursor.pool);
+    const saturations = tail(session.poolSaturations, cursor.poolSaturations);
+    cursor.pool = session.pool.length;
+    cursor.poolSaturations = session.poolSaturations.length;
+    if (pool.length || saturations.length) out.push({ type: 'pool', sessionId, samples: pool, saturations });
 
     if (session.sites.size > cursor.sites) {
       out.push({ type: 'sites', sessionId, sites: [...session.sites.values()].slice(cursor.sites) });
