@@ -32,6 +32,8 @@ export interface RecorderOptions {
   sink: RecorderSink;
   /** This file, so the agent can tell whether user code ran before it. */
   selfFile: string;
+  /** Enable the hook as is, never stubbing promise hooks (for a program already running). */
+  plainHooks?: boolean;
   /** The agent's own resources (its worker and ports): their callbacks are never recorded. */
   ownResources: WeakSet<object>;
 }
@@ -259,7 +261,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
 
   const hook = asyncHooks.createHook({ init, before, after });
-  if (options.promises) hook.enable();
+  if (options.promises || options.plainHooks) hook.enable();
   else enableWithoutPromiseHooks(hook, options.selfFile);
   heartbeat(now());
 

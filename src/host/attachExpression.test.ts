@@ -1,17 +1,81 @@
 import { describe, expect, it } from 'vitest';
-import { attachExpression, withTimeout } from './attachExpression';
+import { agentStartExpression, agentStopExpression, attachExpression, inspectorCloseExpression, parseAgentReply, withTimeout } from './attachExpression';
+
+const KEY = Symbol.for('loopscope.agent.control');
+
+/** Evaluates `expr` as a debuggee would, with stand-ins for require, process and the global. */
+function evaluate(expr: string, scope: { require?: unknown; process: unknown; global: Record<symbol, unknown> }): unknown {
+  const fn = new Function('require', 'process', 'globalThis', 'setImmediate', `return ${expr}`);
+  return fn(scope.require, scope.process, scope.global, (f: () => void) => f());
+}
+
+/** A global whose agent control records what it was asked. */
+function fakeAgent(seen: string[]) {
+  const global: Record<symbol, unknown> = {};
+  const load = (p: string) => {
+    seen.push(`require ${p}`);
+    global[KEY] ??= {
+      start: (config: string, options: unknown) => (seen.push(`start ${config} ${JSON.stringify(options)}`), 'started'),
+      stop: () => (seen.push('stop'), Promise.resolve('stopped')),
+    };
+  };
+  return { global, load };
+}
 
 describe('attachExpression', () => {
-  it('sets the config before requiring the agent, with any path quoted safely', () => {
+  it('requires the agent with any path quoted safely, then starts it with the config', () => {
     const path = "/tmp/it's a \"dir\"/agent.js";
-    const expr = attachExpression(path, '{"url":"ws://127.0.0.1:1"}');
     const seen: string[] = [];
-    const env: Record<string, string> = {};
-    // Evaluate with a stand-in require, as the debuggee would.
-    const fn = new Function('require', 'process', `return ${expr}`);
-    const result = fn((p: string) => seen.push(`${p}|${env.LOOPSCOPE_AGENT}`), { env, pid: 42 });
-    expect(seen).toEqual([`${path}|{"url":"ws://127.0.0.1:1"}`]);
-    expect(result).toBe('loopscope agent loaded in 42');
+    const { global, load } = fakeAgent(seen);
+    const result = evaluate(attachExpression(path, '{"url":"ws://127.0.0.1:1"}'), { require: load, process: { pid: 42 }, global });
+    expect(seen).toEqual([`require ${path}`, 'start {"url":"ws://127.0.0.1:1"} {"attached":true}']);
+    expect(result).toBe('loopscope agent started in 42');
+  });
+
+  it('finds a require through process.getBuiltinModule where none is in scope (an ES module)', () => {
+    const seen: string[] = [];
+    const { global, load } = fakeAgent(seen);
+    const process = { pid: 7, getBuiltinModule: (m: string) => (seen.push(`builtin ${m}`), { createRequire: (anchor: string) => (seen.push(`anchor ${anchor}`), load) }) };
+    const reply = parseAgentReply(evaluate(agentStartExpression('/a/agent.js', '{}'), { process, global }));
+    expect(reply).toEqual({ status: 'started', pid: 7 });
+    expect(seen).toEqual(['builtin node:module', 'anchor /a/agent.js', 'require /a/agent.js', 'start {} {"attached":true}']);
+  });
+
+  it('says when the agent did not leave its control object', () => {
+    const reply = parseAgentReply(evaluate(agentStartExpression('/a/agent.js', '{}'), { require: () => {}, process: { pid: 3 }, global: {} }));
+    expect(reply).toEqual({ status: 'not loaded', pid: 3 });
+  });
+});
+
+describe('agentStopExpression', () => {
+  it('stops a loaded agent and answers for a process without one', async () => {
+    const seen: string[] = [];
+    const { global, load } = fakeAgent(seen);
+    load('/a/agent.js');
+    expect(parseAgentReply(await (evaluate(agentStopExpression(), { process: { pid: 5 }, global }) as Promise<string>))).toEqual({ status: 'stopped', pid: 5 });
+    expect(seen).toContain('stop');
+    expect(parseAgentReply(await (evaluate(agentStopExpression(), { process: { pid: 5 }, global: {} }) as Promise<string>))).toEqual({ status: 'not loaded', pid: 5 });
+  });
+});
+
+describe('inspectorCloseExpression', () => {
+  it('takes the inspector module at once and closes it only after answering', () => {
+    const seen: string[] = [];
+    const require = (m: string) => (seen.push(`require ${m}`), { close: () => seen.push('close') });
+    const later: (() => void)[] = [];
+    const fn = new Function('require', 'process', 'setImmediate', `return ${inspectorCloseExpression()}`);
+    const value = fn(require, { pid: 9 }, (f: () => void) => later.push(f));
+    expect(parseAgentReply(value)).toEqual({ status: 'closing', pid: 9 });
+    expect(seen).toEqual(['require node:inspector']);
+    later.forEach((f) => f());
+    expect(seen).toEqual(['require node:inspector', 'close']);
+  });
+});
+
+describe('parseAgentReply', () => {
+  it('rejects anything that is not a reply', () => {
+    expect(() => parseAgentReply(undefined)).toThrow('unexpected answer');
+    expect(() => parseAgentReply('{"status":1}')).toThrow('unexpected answer');
   });
 });
 

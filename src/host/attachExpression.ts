@@ -1,16 +1,65 @@
 /**
- * The expression evaluated in a running debuggee to load the agent without a restart: it sets the
- * agent's config in process.env first (the agent reads it on load), then requires the agent.
+ * The expressions evaluated in a running Node process to load, start and stop the agent without a
+ * restart: through a debug session's evaluate, or over the inspector protocol (`loopscope attach`).
+ * The agent leaves a control object on the global (agent/attachControl.ts) that these call.
  */
+import { AGENT_CONTROL_KEY } from '../../agent/attachControl';
 
-/** A JavaScript expression that loads `agentPath` with `agentConfig` as LOOPSCOPE_AGENT; evaluates to a status string. */
-export function attachExpression(agentPath: string, agentConfig: string): string {
+/**
+ * A `require` in the evaluating frame. It is not in scope in ES modules, in REPL frames, or in a
+ * plain `Runtime.evaluate` (only `includeCommandLineAPI` lends one, and only for that evaluation):
+ * fall back to `createRequire` through `process.getBuiltinModule` (Node 20.16+), then mainModule's.
+ */
+function requireFunction(anchor: string): string {
+  return `(typeof require === 'function' ? require : typeof process.getBuiltinModule === 'function' `
+    + `? process.getBuiltinModule('node:module').createRequire(${anchor}) : process.mainModule.require.bind(process.mainModule))`;
+}
+
+const control = `globalThis[Symbol.for(${JSON.stringify(AGENT_CONTROL_KEY)})]`;
+
+/** Loads `agentPath` (a no-op when loaded) and starts it with `agentConfig`; leaves the agent's status in `status`. */
+function loadAndStart(agentPath: string, agentConfig: string): string {
   const path = JSON.stringify(agentPath);
-  const config = JSON.stringify(agentConfig);
-  // `require` is not in scope in ES modules or some REPL frames: fall back to createRequire.
-  return `(() => { process.env.LOOPSCOPE_AGENT = ${config}; `
-    + `const r = typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${path}); `
-    + `r(${path}); return 'loopscope agent loaded in ' + process.pid; })()`;
+  return `const r = ${requireFunction(path)}; r(${path}); const c = ${control}; `
+    + `const status = c ? c.start(${JSON.stringify(agentConfig)}, { attached: true }) : 'not loaded';`;
+}
+
+/** A JavaScript expression that loads `agentPath` and starts it with `agentConfig` (JSON); evaluates to a status string. */
+export function attachExpression(agentPath: string, agentConfig: string): string {
+  return `(() => { ${loadAndStart(agentPath, agentConfig)} return 'loopscope agent ' + status + ' in ' + process.pid; })()`;
+}
+
+/** What the inspector expressions below evaluate to, as JSON text. */
+export interface AgentReply {
+  status: string;
+  pid: number;
+}
+
+/** Like `attachExpression`, evaluating to an `AgentReply` JSON text for a program to read. */
+export function agentStartExpression(agentPath: string, agentConfig: string): string {
+  return `(() => { ${loadAndStart(agentPath, agentConfig)} return JSON.stringify({ status, pid: process.pid }); })()`;
+}
+
+/** Stops the agent (hooks off, data handed over, worker ended); a promise of an `AgentReply` JSON text (evaluate with awaitPromise). */
+export function agentStopExpression(): string {
+  return `(() => { const c = ${control}; const reply = (status) => JSON.stringify({ status, pid: process.pid }); `
+    + `return c ? c.stop().then(reply, () => reply('failed')) : Promise.resolve(reply('not loaded')); })()`;
+}
+
+/**
+ * Closes the inspector port once this evaluation has answered: closing inside it would wait for
+ * the very connection that asked. The module is taken now, while a `require` is in scope.
+ */
+export function inspectorCloseExpression(): string {
+  return `(() => { const i = ${requireFunction('process.execPath')}('node:inspector'); `
+    + `setImmediate(() => { try { i.close(); } catch {} }); return JSON.stringify({ status: 'closing', pid: process.pid }); })()`;
+}
+
+/** Reads an `AgentReply` from an evaluation's value; throws on anything else. */
+export function parseAgentReply(value: unknown): AgentReply {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as Partial<AgentReply>) : undefined;
+  if (!parsed || typeof parsed.status !== 'string' || typeof parsed.pid !== 'number') throw new Error(`unexpected answer ${JSON.stringify(value)}`);
+  return { status: parsed.status, pid: parsed.pid };
 }
 
 /** Rejects with a timeout error when `promise` has not settled in `ms` (a DAP request to a parent session never does). */
