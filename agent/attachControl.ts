@@ -15,8 +15,11 @@ export type StopStatus = 'stopped' | 'not recording';
 
 /** The control object the agent leaves on its thread's global. */
 export interface AgentControl {
-  /** Starts recording with an `AgentConfig` JSON text; never throws. */
-  start(config: string, options?: { attached?: boolean }): StartStatus;
+  /**
+   * Starts recording with an `AgentConfig` JSON text; never throws. `attached`: the program is
+   * already running. `first`: run in the next turn, before recording begins (then so does the start).
+   */
+  start(config: string, options?: { attached?: boolean; first?: () => void }): StartStatus;
   /** Stops recording: hooks off, what is unsent handed over, transport worker ended. */
   stop(): Promise<StopStatus>;
   /** True while recording. */

@@ -53,7 +53,33 @@ function main(): void {
         if (stopRecording) return 'already recording';
         const given = parseAgentConfig(raw);
         if (!given) return 'bad config';
-        stopRecording = start(given, options?.attached === true);
+        const attached = options?.attached === true;
+        const first = options?.first;
+        if (!first) {
+          stopRecording = start(given, attached);
+          return 'started';
+        }
+        // The attacher has something to do first (close the inspector port it opened, which
+        // holds the loop a moment): done in the next turn, before the hooks see anything.
+        let stop: (() => Promise<void>) | undefined;
+        let cancelled = false;
+        const pending = async () => {
+          cancelled = true;
+          await stop?.();
+        };
+        stopRecording = pending;
+        setImmediate(() => {
+          try {
+            first();
+          } catch {
+            // Recording is what matters here.
+          }
+          try {
+            if (!cancelled) stop = start(given, attached);
+          } catch {
+            if (stopRecording === pending) stopRecording = undefined;
+          }
+        });
         return 'started';
       } catch {
         return 'failed';

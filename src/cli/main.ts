@@ -5,13 +5,18 @@ import { UsageError } from './recordArgs';
 
 const USAGE = `usage:
   loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] -- COMMAND [ARGS…]
-  loopscope view FILE [--port N] [--open]`;
+  loopscope view FILE [--port N] [--open]
+  loopscope attach PID [-o FILE] [--stall-threshold MS] [--promises]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'record':
       return runRecord(rest, path.join(__dirname, 'agent.js'));
+    case 'attach': {
+      const { runAttach } = await import('./attachCommand');
+      return runAttach(rest, path.join(__dirname, 'agent.js'));
+    }
     case 'view': {
       const { runView } = await import('./viewCommand');
       return runView(rest);

@@ -41,6 +41,23 @@ describe('attachExpression', () => {
     expect(seen).toEqual(['builtin node:module', 'anchor /a/agent.js', 'require /a/agent.js', 'start {} {"attached":true}']);
   });
 
+  it('hands the agent the inspector close to run before it starts, when asked', () => {
+    const seen: string[] = [];
+    const global: Record<symbol, unknown> = {};
+    let first: (() => void) | undefined;
+    const require = (p: string) => {
+      if (p === 'node:inspector') return { close: () => seen.push('inspector closed') };
+      global[KEY] = { start: (_c: string, o: { first?: () => void }) => ((first = o.first), 'started') };
+      return {};
+    };
+    expect(parseAgentReply(evaluate(agentStartExpression('/a/agent.js', '{}', { closeInspector: true }), { require, process: { pid: 1 }, global })).status).toBe('started');
+    expect(seen).toEqual([]); // not while the evaluation that asked is still answering
+    first?.();
+    expect(seen).toEqual(['inspector closed']);
+    evaluate(agentStartExpression('/a/agent.js', '{}'), { require, process: { pid: 1 }, global });
+    expect(first).toBeUndefined();
+  });
+
   it('says when the agent did not leave its control object', () => {
     const reply = parseAgentReply(evaluate(agentStartExpression('/a/agent.js', '{}'), { require: () => {}, process: { pid: 3 }, global: {} }));
     expect(reply).toEqual({ status: 'not loaded', pid: 3 });

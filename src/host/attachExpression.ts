@@ -17,11 +17,16 @@ function requireFunction(anchor: string): string {
 
 const control = `globalThis[Symbol.for(${JSON.stringify(AGENT_CONTROL_KEY)})]`;
 
-/** Loads `agentPath` (a no-op when loaded) and starts it with `agentConfig`; leaves the agent's status in `status`. */
-function loadAndStart(agentPath: string, agentConfig: string): string {
+/**
+ * Loads `agentPath` (a no-op when loaded) and starts it with `agentConfig`; leaves the agent's
+ * status in `status`. With `closeInspector` the agent closes the inspector port first, in the next
+ * turn: closing blocks the loop a moment, which must not be recorded as the program's stall.
+ */
+function loadAndStart(agentPath: string, agentConfig: string, closeInspector = false): string {
   const path = JSON.stringify(agentPath);
+  const first = closeInspector ? `, first: ((i) => () => i.close())(r('node:inspector'))` : '';
   return `const r = ${requireFunction(path)}; r(${path}); const c = ${control}; `
-    + `const status = c ? c.start(${JSON.stringify(agentConfig)}, { attached: true }) : 'not loaded';`;
+    + `const status = c ? c.start(${JSON.stringify(agentConfig)}, { attached: true${first} }) : 'not loaded';`;
 }
 
 /** A JavaScript expression that loads `agentPath` and starts it with `agentConfig` (JSON); evaluates to a status string. */
@@ -35,9 +40,12 @@ export interface AgentReply {
   pid: number;
 }
 
-/** Like `attachExpression`, evaluating to an `AgentReply` JSON text for a program to read. */
-export function agentStartExpression(agentPath: string, agentConfig: string): string {
-  return `(() => { ${loadAndStart(agentPath, agentConfig)} return JSON.stringify({ status, pid: process.pid }); })()`;
+/**
+ * Like `attachExpression`, evaluating to an `AgentReply` JSON text for a program to read; with
+ * `closeInspector` the inspector port is closed before recording begins (once this evaluation answered).
+ */
+export function agentStartExpression(agentPath: string, agentConfig: string, options: { closeInspector?: boolean } = {}): string {
+  return `(() => { ${loadAndStart(agentPath, agentConfig, options.closeInspector)} return JSON.stringify({ status, pid: process.pid }); })()`;
 }
 
 /** Stops the agent (hooks off, data handed over, worker ended); a promise of an `AgentReply` JSON text (evaluate with awaitPromise). */
