@@ -17,9 +17,9 @@ export type StopStatus = 'stopped' | 'not recording';
 export interface AgentControl {
   /**
    * Starts recording with an `AgentConfig` JSON text; never throws. `attached`: the program is
-   * already running. `first`: run in the next turn, before recording begins (then so does the start).
+   * already running. `first`: runs before recording begins; recording begins when it calls `done`.
    */
-  start(config: string, options?: { attached?: boolean; first?: () => void }): StartStatus;
+  start(config: string, options?: { attached?: boolean; first?: (done: () => void) => void }): StartStatus;
   /** Stops recording: hooks off, what is unsent handed over, transport worker ended. */
   stop(): Promise<StopStatus>;
   /** True while recording. */

@@ -59,8 +59,8 @@ function main(): void {
           stopRecording = start(given, attached);
           return 'started';
         }
-        // The attacher has something to do first (close the inspector port it opened, which
-        // holds the loop a moment): done in the next turn, before the hooks see anything.
+        // The attacher has something to do first (close the inspector port it opened, once its
+        // connection is gone): recording starts when that is done, so the hooks never see it.
         let stop: (() => Promise<void>) | undefined;
         let cancelled = false;
         const pending = async () => {
@@ -68,18 +68,21 @@ function main(): void {
           await stop?.();
         };
         stopRecording = pending;
-        setImmediate(() => {
-          try {
-            first();
-          } catch {
-            // Recording is what matters here.
-          }
+        let begun = false;
+        const begin = () => {
+          if (begun) return;
+          begun = true;
           try {
             if (!cancelled) stop = start(given, attached);
           } catch {
             if (stopRecording === pending) stopRecording = undefined;
           }
-        });
+        };
+        try {
+          first(begin);
+        } catch {
+          begin();
+        }
         return 'started';
       } catch {
         return 'failed';

@@ -3,7 +3,7 @@ import { Collector } from '../collector/collector';
 import { writeRecording } from '../collector/recording';
 import type { Session, SessionStore } from '../collector/sessionStore';
 import type { AgentConfig } from '../../agent/protocol';
-import { AttachError, attachToProcess } from '../host/inspectorAttach';
+import { AttachError, attachToProcess, waitForAgent, type AttachedProcess } from '../host/inspectorAttach';
 import { UsageError } from './recordArgs';
 import { formatSummary, stallLocation } from './stallSummary';
 import { writeTrace } from './recordCommand';
@@ -47,9 +47,16 @@ export async function runAttach(argv: readonly string[], agentPath: string): Pro
   const collector = await Collector.start();
   collector.on('warning', (w) => process.stderr.write(`loopscope: ${w}\n`));
   const config: AgentConfig = { url: collector.url, token: collector.token, stallThresholdMs: args.stallThresholdMs, promises: args.promises };
-  let attached;
+  let attached: AttachedProcess | undefined;
   try {
+    // Listening before the attach: the agent may connect before the attach has returned.
+    const arrived = waitForAgent(collector.store, args.pid);
+    arrived.catch(() => {});
     attached = await attachToProcess(args.pid, { agentPath, agentConfig: JSON.stringify(config) });
+    await arrived.catch(async (e: unknown) => {
+      await attached?.detach().catch(() => undefined);
+      throw e;
+    });
   } catch (e) {
     await collector.close();
     if (e instanceof AttachError) {

@@ -41,19 +41,17 @@ describe('attachExpression', () => {
     expect(seen).toEqual(['builtin node:module', 'anchor /a/agent.js', 'require /a/agent.js', 'start {} {"attached":true}']);
   });
 
-  it('hands the agent the inspector close to run before it starts, when asked', () => {
+  it('hands the agent an inspector close to run before it starts, when asked', () => {
     const seen: string[] = [];
     const global: Record<symbol, unknown> = {};
-    let first: (() => void) | undefined;
+    let first: ((done: () => void) => void) | undefined;
     const require = (p: string) => {
-      if (p === 'node:inspector') return { close: () => seen.push('inspector closed') };
-      global[KEY] = { start: (_c: string, o: { first?: () => void }) => ((first = o.first), 'started') };
+      if (p === 'node:inspector' || p === 'node:fs') return {};
+      global[KEY] = { start: (_c: string, o: { first?: (done: () => void) => void }) => ((first = o.first), seen.push('start'), 'started') };
       return {};
     };
     expect(parseAgentReply(evaluate(agentStartExpression('/a/agent.js', '{}', { closeInspector: true }), { require, process: { pid: 1 }, global })).status).toBe('started');
-    expect(seen).toEqual([]); // not while the evaluation that asked is still answering
-    first?.();
-    expect(seen).toEqual(['inspector closed']);
+    expect(typeof first).toBe('function');
     evaluate(agentStartExpression('/a/agent.js', '{}'), { require, process: { pid: 1 }, global });
     expect(first).toBeUndefined();
   });
@@ -76,16 +74,43 @@ describe('agentStopExpression', () => {
 });
 
 describe('inspectorCloseExpression', () => {
-  it('takes the inspector module at once and closes it only after answering', () => {
+  const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  // The inspector listens on 127.0.0.1:9229 (0x240D); a client is connected to it while `connected`.
+  const table = (connected: boolean) => header
+    + '   0: 0100007F:240D 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0\n'
+    + (connected ? '   1: 0100007F:240D 0100007F:C0B6 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0 20 4 30 10 -1\n' : '')
+    + '   2: 0100007F:C0B7 0100007F:240D 06 00000000:00000000 00:00000000 00000000     0        0 0 3 0\n';
+
+  it('closes the inspector only after no client has been connected for two reads in a row', () => {
     const seen: string[] = [];
-    const require = (m: string) => (seen.push(`require ${m}`), { close: () => seen.push('close') });
-    const later: (() => void)[] = [];
-    const fn = new Function('require', 'process', 'setImmediate', `return ${inspectorCloseExpression()}`);
-    const value = fn(require, { pid: 9 }, (f: () => void) => later.push(f));
+    let connected = true;
+    const timers: (() => void)[] = [];
+    const require = (m: string) => m === 'node:inspector'
+      ? { url: () => 'ws://127.0.0.1:9229/abc', close: () => seen.push('close') }
+      : { readFileSync: (f: string) => (f.endsWith('tcp') ? table(connected) : header) };
+    const fn = new Function('require', 'process', 'setTimeout', `return ${inspectorCloseExpression()}`);
+    const value = fn(require, { pid: 9 }, (f: () => void) => (timers.push(f), { unref: () => seen.push('unref') }));
     expect(parseAgentReply(value)).toEqual({ status: 'closing', pid: 9 });
-    expect(seen).toEqual(['require node:inspector']);
-    later.forEach((f) => f());
-    expect(seen).toEqual(['require node:inspector', 'close']);
+    const run = () => timers.shift()!();
+    run();
+    run(); // still connected: keeps waiting
+    expect(seen.filter((x) => x === 'close')).toEqual([]);
+    connected = false;
+    run(); // quiet once
+    expect(seen).not.toContain('close');
+    run(); // quiet twice: close
+    expect(seen).toContain('close');
+    expect(timers).toHaveLength(0);
+    expect(seen.filter((x) => x === 'unref').length).toBe(4); // never keeps the program alive
+  });
+
+  it('does nothing when the inspector is not open', () => {
+    const timers: (() => void)[] = [];
+    const require = (m: string) => (m === 'node:inspector' ? { url: () => undefined, close: () => { throw new Error('not open'); } } : { readFileSync: () => '' });
+    const fn = new Function('require', 'process', 'setTimeout', `return ${inspectorCloseExpression()}`);
+    fn(require, { pid: 9 }, (f: () => void) => (timers.push(f), { unref() {} }));
+    timers.shift()!();
+    expect(timers).toHaveLength(0);
   });
 });
 

@@ -18,13 +18,35 @@ function requireFunction(anchor: string): string {
 const control = `globalThis[Symbol.for(${JSON.stringify(AGENT_CONTROL_KEY)})]`;
 
 /**
+ * A function `(done) => void` that closes the inspector once no client is connected to it any more,
+ * then calls `done`. Closing while a client's session is alive crashes Node (nodejs/node#18761,
+ * seen here too: a segfault one attach in five when closing from a turn after the evaluation), so
+ * it waits, on unref'd timers, until /proc/self/net shows no connection to the inspector's port on
+ * two reads in a row (the second gives the main thread a turn to drop the session); after 10 s
+ * it leaves the port open rather than risk that.
+ */
+function closeWhenUnused(requireFn: string): string {
+  return `((i, fs) => (done) => { `
+    + `const port = Number((/:(\\d+)\\//.exec(i.url() || '') || [])[1]); `
+    + `const hex = port.toString(16).toUpperCase().padStart(4, '0'); `
+    + `const used = () => ['tcp', 'tcp6'].some((t) => { try { return fs.readFileSync('/proc/self/net/' + t, 'utf8').split('\\n').some((l) => { `
+    + `const c = l.trim().split(/\\s+/); return c[1] && c[1].endsWith(':' + hex) && (c[3] === '01' || c[3] === '08'); }); } catch { return false; } }); `
+    + `const deadline = Date.now() + 10000; let quiet = 0; `
+    + `const tick = () => { if (!port) return done(); quiet = used() ? 0 : quiet + 1; `
+    + `if (quiet >= 2) { try { i.close(); } catch {} return done(); } `
+    + `if (Date.now() > deadline) return done(); setTimeout(tick, 20).unref(); }; `
+    + `setTimeout(tick, 20).unref(); })(${requireFn}('node:inspector'), ${requireFn}('node:fs'))`;
+}
+
+/**
  * Loads `agentPath` (a no-op when loaded) and starts it with `agentConfig`; leaves the agent's
- * status in `status`. With `closeInspector` the agent closes the inspector port first, in the next
- * turn: closing blocks the loop a moment, which must not be recorded as the program's stall.
+ * status in `status`. With `closeInspector` the agent first closes the inspector port (once this
+ * connection is gone) and only then starts: the close holds the loop a moment, which is not the
+ * program's stall.
  */
 function loadAndStart(agentPath: string, agentConfig: string, closeInspector = false): string {
   const path = JSON.stringify(agentPath);
-  const first = closeInspector ? `, first: ((i) => () => i.close())(r('node:inspector'))` : '';
+  const first = closeInspector ? `, first: ${closeWhenUnused('r')}` : '';
   return `const r = ${requireFunction(path)}; r(${path}); const c = ${control}; `
     + `const status = c ? c.start(${JSON.stringify(agentConfig)}, { attached: true${first} }) : 'not loaded';`;
 }
@@ -54,13 +76,10 @@ export function agentStopExpression(): string {
     + `return c ? c.stop().then(reply, () => reply('failed')) : Promise.resolve(reply('not loaded')); })()`;
 }
 
-/**
- * Closes the inspector port once this evaluation has answered: closing inside it would wait for
- * the very connection that asked. The module is taken now, while a `require` is in scope.
- */
+/** Closes the inspector port once the client that evaluates this has disconnected (see closeWhenUnused). */
 export function inspectorCloseExpression(): string {
-  return `(() => { const i = ${requireFunction('process.execPath')}('node:inspector'); `
-    + `setImmediate(() => { try { i.close(); } catch {} }); return JSON.stringify({ status: 'closing', pid: process.pid }); })()`;
+  return `(() => { const r = ${requireFunction('process.execPath')}; ${closeWhenUnused('r')}(() => {}); `
+    + `return JSON.stringify({ status: 'closing', pid: process.pid }); })()`;
 }
 
 /** Reads an `AgentReply` from an evaluation's value; throws on anything else. */

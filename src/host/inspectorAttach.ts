@@ -224,3 +224,36 @@ async function portAnswers(port: number): Promise<boolean> {
     });
   });
 }
+
+/** The part of a session store that tells when a process's agent has connected. */
+export interface SessionArrivals {
+  list(): readonly { info: { pid: number } }[];
+  on(event: 'added', listener: (session: { info: { pid: number } }) => void): unknown;
+  off(event: 'added', listener: (session: { info: { pid: number } }) => void): unknown;
+}
+
+/**
+ * Resolves once `pid`'s agent has said hello to the collector: its hooks are on from then, so
+ * only then is the process recorded (the start itself runs a turn after the attach answered).
+ */
+export function waitForAgent(store: SessionArrivals, pid: number, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (store.list().some((s) => s.info.pid === pid)) {
+      resolve();
+      return;
+    }
+    const onAdded = (s: { info: { pid: number } }) => {
+      if (s.info.pid !== pid) return;
+      clearTimeout(timer);
+      store.off('added', onAdded);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      store.off('added', onAdded);
+      reject(new AttachError('agent', `the agent was loaded into process ${pid} but did not connect within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    // A failed attach must not keep its caller waiting for this.
+    timer.unref();
+    store.on('added', onAdded);
+  });
+}
