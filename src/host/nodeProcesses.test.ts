@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   describeProcess, inspectorPortOf, listeningPorts, listenerOfPort, listNodeProcesses, looksLikeNode, nodeOptionsOf, parseCmdline,
-  parseProcNetTcp, parseStatStartTime, parseStatusUid, readProcess, sigusr1Disabled, socketInodes, socketsOf,
+  parseProcNetTcp, parseStatStartTime, parseStatusUid, pidArgument, readProcess, sigusr1Disabled, socketInodes, socketsOf,
 } from './nodeProcesses';
 
 // Rows as Linux prints them: a listener on 127.0.0.1:9229 (0x240D), an established connection to it, a listener on :::3000.
@@ -116,5 +116,14 @@ describe('readers over a /proc tree', () => {
     const p = readProcess(100, root)!;
     expect(describeProcess(p)).toEqual({ label: 'node --inspect-port=0 server.js', description: 'pid 100', detail: '/srv/app' });
     expect(describeProcess({ ...p, argv: ['node', 'x'.repeat(50)] }, 20).label).toBe(`node ${'x'.repeat(14)}…`);
+  });
+});
+
+describe('pidArgument', () => {
+  it('takes a pid as a number, a numeric string or { pid }, and nothing else', () => {
+    expect(pidArgument(42)).toBe(42);
+    expect(pidArgument(' 42 ')).toBe(42);
+    expect(pidArgument({ pid: 7 })).toBe(7);
+    for (const bad of [undefined, null, 0, -1, 1.5, '4x', '', {}, { pid: 'x' }, [3]]) expect(pidArgument(bad), String(bad)).toBeUndefined();
   });
 });

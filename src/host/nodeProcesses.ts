@@ -232,3 +232,10 @@ export function describeProcess(p: ProcessFacts, maxLength = 120): { label: stri
     detail: p.cwd ?? '',
   };
 }
+
+/** The pid a command was given (a number, a numeric string, or `{ pid }`); undefined when none. */
+export function pidArgument(arg: unknown): number | undefined {
+  const raw = typeof arg === 'object' && arg !== null ? (arg as { pid?: unknown }).pid : arg;
+  const n = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
