@@ -14,7 +14,7 @@ import {
 
 /** Why a process cannot be attached to; `code` is stable, the message says what to do. */
 export class AttachError extends Error {
-  constructor(readonly code: 'no-process' | 'other-user' | 'not-node' | 'sigusr1-disabled' | 'inspector-in-use' | 'port-taken'
+  constructor(readonly code: 'unsupported' | 'no-process' | 'other-user' | 'not-node' | 'sigusr1-disabled' | 'inspector-in-use' | 'port-taken'
     | 'no-inspector' | 'already-recording' | 'agent', message: string) {
     super(message);
     this.name = 'AttachError';
@@ -61,6 +61,8 @@ const CLOSE_TIMEOUT_MS = 3000;
 
 /** Checks that `pid` is one of this user's Node processes; returns what /proc says about it. */
 export function checkTarget(pid: number, procRoot = '/proc'): ProcessFacts {
+  // /proc tells Node from other programs before the signal; elsewhere SIGUSR1 would be a blind shot.
+  if (process.platform !== 'linux' && procRoot === '/proc') throw new AttachError('unsupported', 'attaching by process id works on Linux only');
   if (!Number.isInteger(pid) || pid <= 0) throw new AttachError('no-process', `"${pid}" is not a process id`);
   const facts = readProcess(pid, procRoot);
   if (!facts) throw new AttachError('no-process', `there is no process ${pid}`);

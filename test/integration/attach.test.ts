@@ -121,6 +121,21 @@ describe('loopscope attach', () => {
     expect(listeningPorts(pid)).toEqual([server.port]);
   });
 
+  it('writes the recording when the process exits while attached', async () => {
+    const server = await startServer('attachServer.mjs');
+    const pid = server.child.pid!;
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'loopscope-attach-')), 'trace.json');
+    const recorder = await attach(pid, out);
+    await get(server.port, '/stall');
+    await get(server.port, '/exit');
+    expect(await server.exited).toBe(0);
+    expect(await recorder.exited, recorder.stderr()).toBe(0);
+    expect(recorder.stderr()).toContain(`process ${pid} exited`);
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as TraceFile;
+    const stalls = trace.traceEvents.filter((e) => e.cat === 'loopscope.stall');
+    expect(stalls.some((s) => userFrame(s)?.lineNumber === markedLines('attachServer.mjs')[0]), describeStalls(stalls)).toBe(true);
+  });
+
   it('refuses a process that is not Node, without signalling it', async () => {
     const sleeper = start('sleep', ['60']);
     const pid = sleeper.child.pid!;
