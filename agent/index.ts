@@ -7,7 +7,7 @@ import { isMainThread, threadId, Worker, workerData } from 'node:worker_threads'
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { parseAgentConfig, readAgentConfig, type ResolvedConfig } from './config';
-import { AGENT_CONTROL_KEY, type AgentControl } from './attachControl';
+import { AGENT_CONTROL_KEY, createAgentControl } from './attachControl';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
@@ -41,69 +41,12 @@ function main(): void {
     require('./transportWorker');
     return;
   }
-  // One recording at a time per thread, started from the environment at load or later by an
-  // attacher through the control object (loopscope attach, a debugger's evaluate).
-  let stopRecording: (() => Promise<void>) | undefined;
-  const control: AgentControl = {
-    get recording() {
-      return stopRecording !== undefined;
-    },
-    start(raw, options) {
-      try {
-        if (stopRecording) return 'already recording';
-        const given = parseAgentConfig(raw);
-        if (!given) return 'bad config';
-        const attached = options?.attached === true;
-        const first = options?.first;
-        if (!first) {
-          stopRecording = start(given, attached);
-          return 'started';
-        }
-        // The attacher has something to do first (close the inspector port it opened, once its
-        // connection is gone): recording starts when that is done, so the hooks never see it.
-        let stop: (() => Promise<void>) | undefined;
-        let cancelled = false;
-        const pending = async () => {
-          cancelled = true;
-          await stop?.();
-        };
-        stopRecording = pending;
-        let begun = false;
-        const begin = () => {
-          if (begun) return;
-          begun = true;
-          try {
-            if (!cancelled) stop = start(given, attached);
-          } catch {
-            if (stopRecording === pending) stopRecording = undefined;
-          }
-        };
-        try {
-          first(begin);
-        } catch {
-          begin();
-        }
-        return 'started';
-      } catch {
-        return 'failed';
-      }
-    },
-    async stop() {
-      const stop = stopRecording;
-      if (!stop) return 'not recording';
-      stopRecording = undefined;
-      try {
-        await stop();
-      } catch {
-        // The program goes on whatever happened.
-      }
-      return 'stopped';
-    },
-  };
+  // Started from the environment now, or later by an attacher through the control object.
+  const control = createAgentControl(parseAgentConfig, start);
   Object.defineProperty(g, CONTROL, { value: control, configurable: true });
   const config = readAgentConfig();
   if (!config || isPackageManager(process.argv[1])) return;
-  stopRecording = start(config, false);
+  control.startWith(config);
 }
 
 /** Starts recording; returns the function that stops it again. `attached`: loaded into a program already running. */
