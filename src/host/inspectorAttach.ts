@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { agentStartExpression, agentStopExpression, inspectorCloseExpression, parseAgentReply } from './attachExpression';
 import { InspectorClient } from './inspectorClient';
 import {
-  inspectorPortOf, listenerOfPort, listeningPorts, looksLikeNode, nodeOptionsOf, readProcess, sigusr1Disabled, socketsOf, TCP_ESTABLISHED,
+  inspectorFlagged, inspectorPortOf, listenerOfPort, listeningPorts, looksLikeNode, nodeOptionsOf, readProcess, sigusr1Disabled, socketsOf, TCP_ESTABLISHED,
   type ProcessFacts,
 } from './nodeProcesses';
 
@@ -156,15 +156,22 @@ async function withInspector(pid: number, inspector: OpenInspector, root: string
 async function openInspector(facts: ProcessFacts, root: string, timeoutMs: number, allowInUse: boolean): Promise<OpenInspector> {
   const { pid } = facts;
   const before = listeningPorts(pid, root);
-  const existing = await findInspector(before);
-  if (existing) {
+  const nodeOptions = nodeOptionsOf(pid, root);
+  const alreadyOpen = async () => {
+    const existing = await findInspector(before);
+    if (!existing) return undefined;
     const clients = socketsOf(pid, root).filter((s) => s.state === TCP_ESTABLISHED && s.localPort === existing.port).length;
     if (clients > 0 && !allowInUse) {
       throw new AttachError('inspector-in-use', `process ${pid}'s inspector (port ${existing.port}) is in use by a debugger already; `
         + 'detach that debugger first, or use "Loopscope: Load Agent into Debug Session" from it. The process was left alone');
     }
     return { ...existing, wasOpen: true };
-  }
+  };
+  // The program's own ports are asked for an inspector's target list only when it was started
+  // with its inspector on (or, below, when SIGUSR1 opened nothing new): a request to the user's
+  // server is a side effect. SIGUSR1 to an inspector already open does nothing.
+  const flagged = inspectorFlagged(facts.argv, nodeOptions) ? await alreadyOpen() : undefined;
+  if (flagged) return flagged;
   // Checked again just before the signal: the pid must still be the same Node process.
   if (readProcess(pid, root)?.startTime !== facts.startTime) throw new AttachError('no-process', `process ${pid} has exited`);
   process.kill(pid, 'SIGUSR1');
@@ -176,7 +183,10 @@ async function openInspector(facts: ProcessFacts, root: string, timeoutMs: numbe
     if (found) return { ...found, wasOpen: false };
     if (readProcess(pid, root)?.startTime !== facts.startTime) throw new AttachError('no-process', `process ${pid} exited`);
   }
-  const wanted = inspectorPortOf(facts.argv, nodeOptionsOf(pid, root));
+  // Opened by the program itself (inspector.open()), without a flag.
+  const opened = await alreadyOpen();
+  if (opened) return opened;
+  const wanted = inspectorPortOf(facts.argv, nodeOptions);
   const holder = wanted > 0 ? listenerOfPort(wanted, root) : undefined;
   if (holder !== undefined && holder !== pid) {
     throw new AttachError('port-taken', `could not open process ${pid}'s inspector: port ${wanted} is taken by process ${holder}. `

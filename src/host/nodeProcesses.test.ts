@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  describeProcess, inspectorPortOf, listeningPorts, listenerOfPort, listNodeProcesses, looksLikeNode, nodeOptionsOf, parseCmdline,
+  describeProcess, inspectorFlagged, inspectorPortOf, listeningPorts, listenerOfPort, listNodeProcesses, looksLikeNode, nodeOptionsOf, parseCmdline,
   parseProcNetTcp, parseStatStartTime, parseStatusUid, pidArgument, readProcess, sigusr1Disabled, socketInodes, socketsOf,
 } from './nodeProcesses';
 
@@ -86,6 +86,11 @@ describe('parsers', () => {
     expect(sigusr1Disabled(['node', '--disable-sigusr1', 'a.js'])).toBe(true);
     expect(sigusr1Disabled(['node', 'a.js'], '--disable-sigusr1')).toBe(true);
     expect(sigusr1Disabled(['node', 'a.js'])).toBe(false);
+    expect(inspectorFlagged(['node', '--inspect', 'a.js'])).toBe(true);
+    expect(inspectorFlagged(['node', '--inspect-brk=0', 'a.js'])).toBe(true);
+    expect(inspectorFlagged(['node', 'a.js'], '--inspect=127.0.0.1:9230')).toBe(true);
+    expect(inspectorFlagged(['node', '--inspect-port=0', 'a.js'])).toBe(false); // only where SIGUSR1 would open it
+    expect(inspectorFlagged(['node', 'a.js', '--inspect'])).toBe(false); // the program's own argument
   });
 });
 

@@ -114,6 +114,17 @@ export function inspectorPortOf(argv: readonly string[], nodeOptions = ''): numb
   return port;
 }
 
+/** True when Node was started with its inspector on (`--inspect`, `--inspect-brk`, `--inspect-wait`, in argv or NODE_OPTIONS). */
+export function inspectorFlagged(argv: readonly string[], nodeOptions = ''): boolean {
+  const flag = /^--inspect(-brk|-wait)?(=.*)?$/;
+  const words = nodeOptions.split(/\s+/).filter(Boolean);
+  for (const a of argv.slice(1)) {
+    if (!a.startsWith('-')) break; // the script: what follows is the program's own
+    words.push(a);
+  }
+  return words.some((w) => flag.test(w));
+}
+
 /** True when Node was told not to start its inspector on SIGUSR1 (the signal would then end the process). */
 export function sigusr1Disabled(argv: readonly string[], nodeOptions = ''): boolean {
   return argv.includes('--disable-sigusr1') || /(^|\s)--disable-sigusr1(\s|$)/.test(nodeOptions);

@@ -103,8 +103,24 @@ describe('loopscope attach', () => {
       expect(listeningPorts(pid)).toEqual([server.port]);
       expect(alive(server.child)).toBe(true);
       expect(server.stderr()).not.toMatch(/Error|loopscope/i);
+      // The program's own server was never asked whether it is an inspector.
+      expect(server.stdout().match(/^req .*$/gm)).toEqual(['req /stall', 'req /']);
     });
   }
+
+  it('leaves an inspector that was open before (--inspect, no client) open after the detach', async () => {
+    const server = await startServer('attachServer.js', ['--inspect=127.0.0.1:0']);
+    const pid = server.child.pid!;
+    const inspectorPort = Number(await waitFor(() => /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(server.stderr())?.[1], 'the --inspect port'));
+    expect(listeningPorts(pid).sort()).toEqual([server.port, inspectorPort].sort());
+    const recorder = await attach(pid, path.join(mkdtempSync(path.join(os.tmpdir(), 'loopscope-attach-')), 'trace.json'));
+    await get(server.port, '/stall');
+    await waitFor(() => recorder.stderr().includes('attachServer.js:'), 'the stall');
+    recorder.child.kill('SIGINT');
+    expect(await recorder.exited, recorder.stderr()).toBe(0);
+    expect(listeningPorts(pid).sort()).toEqual([server.port, inspectorPort].sort());
+    expect(await get(server.port, '/')).toBe(`ok ${pid}`);
+  });
 
   it('attaches again after a detach', async () => {
     const server = await startServer('attachServer.js');
