@@ -47,6 +47,13 @@ export async function runAttach(argv: readonly string[], agentPath: string): Pro
   const collector = await Collector.start();
   collector.on('warning', (w) => process.stderr.write(`loopscope: ${w}\n`));
   const config: AgentConfig = { url: collector.url, token: collector.token, stallThresholdMs: args.stallThresholdMs, promises: args.promises };
+  // Caught from the start: a Ctrl-C while attaching still detaches (the agent must not be left recording).
+  let onSignal: () => void = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    onSignal = resolve;
+  });
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   let attached: AttachedProcess | undefined;
   try {
     // Listening before the attach: the agent may connect before the attach has returned.
@@ -58,6 +65,7 @@ export async function runAttach(argv: readonly string[], agentPath: string): Pro
       throw e;
     });
   } catch (e) {
+    for (const s of signals) process.off(s, onSignal);
     await collector.close();
     if (e instanceof AttachError) {
       process.stderr.write(`loopscope: ${e.message}\n`);
@@ -68,12 +76,6 @@ export async function runAttach(argv: readonly string[], agentPath: string): Pro
   const stopLive = printStallsLive(collector.store);
   process.stderr.write(`loopscope: recording process ${args.pid} (${attached.argv.join(' ')}); press Ctrl-C to stop\n`);
 
-  let onSignal: () => void = () => {};
-  const signalled = new Promise<void>((resolve) => {
-    onSignal = resolve;
-  });
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const s of signals) process.on(s, onSignal);
   const ended = await Promise.race([attached.exited.then(() => 'exited' as const), signalled.then(() => 'signal' as const)]);
   for (const s of signals) process.off(s, onSignal);
 
