@@ -21,14 +21,14 @@ const root = mkdtempSync(path.join(tmpdir(), 'loopscope-proc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A fake /proc/PID directory. */
-function fakeProcess(pid: number, o: { uid: number; argv: string[]; exe?: string; cwd?: string; env?: string[]; sockets?: string[]; comm?: string }) {
+function fakeProcess(pid: number, o: { uid: number; argv: string[]; exe?: string; cwd?: string; env?: string[]; sockets?: string[]; comm?: string; startTime?: number }) {
   const dir = path.join(root, String(pid));
   mkdirSync(path.join(dir, 'fd'), { recursive: true });
   mkdirSync(path.join(dir, 'net'), { recursive: true });
   writeFileSync(path.join(dir, 'status'), `Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t${o.uid}\t${o.uid}\t${o.uid}\t${o.uid}\n`);
   writeFileSync(path.join(dir, 'cmdline'), o.argv.map((a) => `${a}\0`).join(''));
   writeFileSync(path.join(dir, 'environ'), (o.env ?? []).map((a) => `${a}\0`).join(''));
-  writeFileSync(path.join(dir, 'stat'), `${pid} (${o.comm ?? 'node'}) S 1 ${pid} ${pid} 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 7 0 123456 1000 100 18446744073709551615\n`);
+  writeFileSync(path.join(dir, 'stat'), `${pid} (${o.comm ?? 'node'}) S 1 ${pid} ${pid} 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 7 0 ${o.startTime ?? 123456} 1000 100 18446744073709551615\n`);
   writeFileSync(path.join(dir, 'net', 'tcp'), TCP);
   writeFileSync(path.join(dir, 'net', 'tcp6'), TCP6);
   if (o.exe) symlinkSync(o.exe, path.join(dir, 'exe'));
@@ -40,6 +40,7 @@ function fakeProcess(pid: number, o: { uid: number; argv: string[]; exe?: string
 fakeProcess(100, { uid: 1000, argv: ['node', '--inspect-port=0', 'server.js'], exe: '/usr/bin/node', cwd: '/srv/app', sockets: ['5001', '5002', '5003'] });
 fakeProcess(101, { uid: 1000, argv: ['sleep', '100'], exe: '/usr/bin/sleep' });
 fakeProcess(102, { uid: 0, argv: ['node', 'root.js'], exe: '/usr/bin/node' });
+fakeProcess(99, { uid: 1000, argv: ['node', 'newest.js'], exe: '/usr/bin/node', startTime: 999999 }); // pids wrapped: newest, smallest pid
 fakeProcess(103, { uid: 1000, argv: ['my title'], exe: '/home/u/.nvm/versions/node/v20.20.2/bin/node (deleted)', env: ['A=1', 'NODE_OPTIONS=--inspect-port=9300 --max-old-space-size=99'] });
 fakeProcess(104, { uid: 1000, argv: ['/opt/node20', 'x.mjs'], comm: 'odd) name (x' });
 // /proc/net: the namespace's whole table, for finding who holds a port.
@@ -103,8 +104,8 @@ describe('readers over a /proc tree', () => {
   });
 
   it('lists the Node processes of one user, newest first, without the caller', () => {
-    expect(listNodeProcesses({ uid: 1000, root }).map((p) => p.pid)).toEqual([104, 103, 100]);
-    expect(listNodeProcesses({ uid: 1000, root, exclude: [104] }).map((p) => p.pid)).toEqual([103, 100]);
+    expect(listNodeProcesses({ uid: 1000, root }).map((p) => p.pid)).toEqual([99, 104, 103, 100]);
+    expect(listNodeProcesses({ uid: 1000, root, exclude: [104, 99] }).map((p) => p.pid)).toEqual([103, 100]);
     expect(listNodeProcesses({ uid: 0, root }).map((p) => p.pid)).toEqual([102]);
   });
 

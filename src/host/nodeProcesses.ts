@@ -184,7 +184,8 @@ export function listNodeProcesses(options: { uid: number; exclude?: readonly num
     const facts = readProcess(pid, root);
     if (facts && facts.uid === options.uid && facts.argv.length > 0 && looksLikeNode(facts.exe, facts.argv)) found.push(facts);
   }
-  return found.sort((a, b) => b.pid - a.pid);
+  // By start time: pids wrap around, so a new process may well have a small one.
+  return found.sort((a, b) => Number(b.startTime ?? 0) - Number(a.startTime ?? 0) || b.pid - a.pid);
 }
 
 /** The TCP sockets `pid` holds (matched by inode, since /proc/PID/net/tcp lists the whole network namespace). */

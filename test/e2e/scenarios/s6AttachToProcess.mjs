@@ -49,7 +49,11 @@ export async function run(ctx) {
     assert.deepEqual(listeningPorts(pid), [port], 'the server starts with no inspector port open');
 
     await runCommand(page, titles['loopscope.attachToProcess'] ?? 'Loopscope: Attach to Node Process…');
-    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `pid ${pid}` }).first();
+    // As a user would on a busy machine: narrow the list by typing, then pick the row.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await waitFor(async () => /Node process/.test((await input.getAttribute('placeholder')) ?? ''), { timeout: 20_000, what: 'the process quick pick' });
+    await input.fill(`pid ${pid}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: new RegExp(`pid ${pid}(\\D|$)`) }).first();
     await waitFor(async () => (await row.count()) > 0, { timeout: 20_000, what: `the quick pick to list pid ${pid}` });
     await row.click();
 
