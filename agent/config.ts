@@ -10,7 +10,11 @@ export interface ResolvedConfig {
 
 /** Reads the launcher's config from the environment; undefined when absent or unusable (the agent then stays off). */
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): ResolvedConfig | undefined {
-  const raw = env[AGENT_CONFIG_ENV];
+  return parseAgentConfig(env[AGENT_CONFIG_ENV]);
+}
+
+/** Parses an `AgentConfig` JSON text (from the environment or an attacher); undefined when unusable. */
+export function parseAgentConfig(raw: string | undefined): ResolvedConfig | undefined {
   if (!raw) return undefined;
   let parsed: Partial<AgentConfig>;
   try {

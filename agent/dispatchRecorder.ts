@@ -33,6 +33,8 @@ export interface RecorderOptions {
   sink: RecorderSink;
   /** This file, so the agent can tell whether user code ran before it. */
   selfFile: string;
+  /** Enable the hook as is, never stubbing promise hooks (for a program already running). */
+  plainHooks?: boolean;
   /** The agent's own resources (its worker and ports): their callbacks are never recorded. */
   ownResources: WeakSet<object>;
   /** Called when the first callback after an idle spell wakes the watchdog (rare: not per callback). */
@@ -268,7 +270,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
 
   const hook = asyncHooks.createHook({ init, before, after });
-  if (options.promises) hook.enable();
+  if (options.promises || options.plainHooks) hook.enable();
   else enableWithoutPromiseHooks(hook, options.selfFile);
   heartbeat(now());
 

@@ -6,7 +6,8 @@
 import { isMainThread, threadId, Worker, workerData } from 'node:worker_threads';
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
-import { readAgentConfig, type ResolvedConfig } from './config';
+import { parseAgentConfig, readAgentConfig, type ResolvedConfig } from './config';
+import { AGENT_CONTROL_KEY, createAgentControl } from './attachControl';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
@@ -18,6 +19,7 @@ import { createCounterReader } from './stallCounters';
 import { installInMemorySourceMaps, mapWireFrame } from './inMemorySourceMaps';
 
 const LOADED = Symbol.for('loopscope.agent.loaded');
+const CONTROL = Symbol.for(AGENT_CONTROL_KEY);
 /** How long the exit handler waits for the worker to hand over what is unsent. */
 const EXIT_FLUSH_TIMEOUT_MS = 3000;
 /**
@@ -43,12 +45,16 @@ function main(): void {
     require('./transportWorker');
     return;
   }
+  // Started from the environment now, or later by an attacher through the control object.
+  const control = createAgentControl(parseAgentConfig, start);
+  Object.defineProperty(g, CONTROL, { value: control, configurable: true });
   const config = readAgentConfig();
   if (!config || isPackageManager(process.argv[1])) return;
-  start(config);
+  control.startWith(config);
 }
 
-function start(config: ResolvedConfig): void {
+/** Starts recording; returns the function that stops it again. `attached`: loaded into a program already running. */
+function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
   installInMemorySourceMaps();
   const ring = createRing();
   const kernelTid = readKernelTid();
@@ -111,6 +117,8 @@ function start(config: ResolvedConfig): void {
     stallThresholdMs: config.stallThresholdMs,
     promises: config.promises,
     selfFile: __filename,
+    // A running program may have AsyncLocalStorage (promise hooks) active: never stub them then.
+    plainHooks: attached,
     ownResources,
     onWake: () => {
       const reading = readCounters?.();
@@ -157,7 +165,7 @@ function start(config: ResolvedConfig): void {
   // Bounded: if the worker is slow to boot the program starts anyway and only early stacks are missed.
   Atomics.wait(ring.control, C_READY, 0, WATCHDOG_START_TIMEOUT_MS);
 
-  process.on('exit', () => {
+  const onExit = () => {
     try {
       recorder?.finish();
       recorder?.stop();
@@ -171,7 +179,28 @@ function start(config: ResolvedConfig): void {
     } catch {
       // Never disturb the exit.
     }
-  });
+  };
+  process.on('exit', onExit);
+
+  // Detach: the program runs on as before the agent started (hooks off, timers and worker gone).
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', onExit);
+    try {
+      recorder?.finish();
+      recorder?.stop();
+      sampler.stop();
+    } catch {
+      // Stop what can be stopped.
+    }
+    const ack = Atomics.load(ring.control, C_FLUSH_ACK);
+    post({ t: 'flush' });
+    const wait = Atomics.waitAsync(ring.control, C_FLUSH_ACK, ack, EXIT_FLUSH_TIMEOUT_MS);
+    if (wait.async) await wait.value;
+    await worker.terminate();
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The `loopscope` command: `record` a program, `view` a recording, `collect` from many programs headless. */
+/** The `loopscope` command: `record` a program, `attach` to a running one, `view` a recording, `collect` from many programs headless. */
 import path from 'node:path';
 import { runRecord } from './recordCommand';
 import { UsageError } from './recordArgs';
@@ -8,7 +8,8 @@ const USAGE = `usage:
   loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]
   loopscope view FILE [--port N] [--open]
   loopscope collect [--port N] [--state-file F] [--stall-threshold MS] [--promises] [--otlp] [--prometheus [HOST:]PORT]
-  loopscope collect --print-env [--state-file F]`;
+  loopscope collect --print-env [--state-file F]
+  loopscope attach PID [-o FILE] [--stall-threshold MS] [--promises]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
     case 'collect': {
       const { runCollect } = await import('./collectCommand');
       return runCollect(rest, path.join(__dirname, 'agent.js'));
+    }
+    case 'attach': {
+      const { runAttach } = await import('./attachCommand');
+      return runAttach(rest, path.join(__dirname, 'agent.js'));
     }
     case 'view': {
       const { runView } = await import('./viewCommand');

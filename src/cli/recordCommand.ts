@@ -87,7 +87,8 @@ async function settle(store: SessionStore, timeoutMs: number): Promise<void> {
   }
 }
 
-async function writeTrace(file: string, trace: ReturnType<typeof writeRecording>): Promise<void> {
+/** Writes a trace file in parts, so a long recording never becomes one giant string. */
+export async function writeTrace(file: string, trace: ReturnType<typeof writeRecording>): Promise<void> {
   const out = createWriteStream(path.resolve(file));
   for (const part of serializeTrace(trace)) {
     if (!out.write(part)) await once(out, 'drain');

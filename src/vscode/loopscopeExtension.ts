@@ -6,6 +6,7 @@ import { sessionLabel } from '../host/sessionLabel';
 import { SessionsModel } from '../host/sessionsModel';
 import { stateSnapshot, type StateSnapshot } from '../host/stateSnapshot';
 import { loadAgentIntoDebugSession } from './attachAgent';
+import { ProcessAttacher } from './attachProcess';
 import { CollectorHost } from './collectorHost';
 import { registerDebugLaunch } from './debugLaunch';
 import { DebugSessions, nowUs } from './debugSessions';
@@ -27,6 +28,7 @@ export class LoopscopeExtension implements vscode.Disposable {
   private readonly debugSessions: DebugSessions;
   private readonly terminal: TerminalReporting;
   private readonly timelineDeps: TimelineDeps;
+  private readonly processes: ProcessAttacher;
   private shownWarnings = new Set<string>();
   private announcedFirstProcess = false;
 
@@ -39,6 +41,7 @@ export class LoopscopeExtension implements vscode.Disposable {
     this.collector = d.add(new CollectorHost(this.model, agentPath, () => this.settings));
     this.debugSessions = d.add(new DebugSessions(this.model));
     this.terminal = new TerminalReporting(context, this.collector);
+    this.processes = d.add(new ProcessAttacher(this.collector, this.model.store, this.log));
     this.timelineDeps = { extensionUri: context.extensionUri, model: this.model, log: this.log, save: () => void this.save() };
 
     d.add(...registerDebugLaunch(this.collector, () => this.settings, this.log) as [vscode.Disposable]);
@@ -91,6 +94,8 @@ export class LoopscopeExtension implements vscode.Disposable {
       TimelinePanel.open?.reset();
     });
     reg('loopscope.loadAgentIntoDebugSession', (arg) => loadAgentIntoDebugSession(arg, this.debugSessions, this.collector, this.log));
+    reg('loopscope.attachToProcess', (arg) => this.processes.attach(arg));
+    reg('loopscope.detachProcess', (arg) => this.processes.detach(arg));
     reg('loopscope.enableTerminalReporting', () => this.terminal.enable().catch((err) => this.showWarning(`Terminal reporting failed: ${String(err)}`)));
     reg('loopscope.disableTerminalReporting', () => this.terminal.disable());
     reg('loopscope.getState', () => this.getState());

@@ -25,6 +25,7 @@ import * as s3 from './scenarios/s3BreakpointIsNotAStall.mjs';
 import * as s4 from './scenarios/s4OpenRecording.mjs';
 import * as s5 from './scenarios/s5StopMarksEnded.mjs';
 import * as sTs from './scenarios/sTsSourceMaps.mjs';
+import * as s6 from './scenarios/s6AttachToProcess.mjs';
 
 /**
  * Run order. 1b, 2, 3 and 5 use the app and session scenario 1 started (ctx.app, ctx.sessionId) and
@@ -41,6 +42,8 @@ const SCENARIOS = [
   // Independent: builds and starts its own TypeScript program (before 4, which opens a recording).
   { id: 'ts', mod: sTs },
   { id: '4', mod: s4 },
+  // Independent of 1: starts and attaches to its own process.
+  { id: '6', mod: s6 },
 ];
 
 const argv = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { EXTENSION_ID, getState } from './loopscopeState';
 const CONTRACT_COMMANDS = [
   'loopscope.openTimeline', 'loopscope.openRecording', 'loopscope.saveRecording', 'loopscope.showWorstStalls',
   'loopscope.clearSessions', 'loopscope.loadAgentIntoDebugSession', 'loopscope.enableTerminalReporting',
-  'loopscope.disableTerminalReporting', 'loopscope.getState',
+  'loopscope.disableTerminalReporting', 'loopscope.getState', 'loopscope.attachToProcess', 'loopscope.detachProcess',
 ];
 
 /** Only JSON values (undefined members allowed: JSON drops them), so the snapshot crosses any wire. */
@@ -23,6 +23,12 @@ suite('activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} not found`);
     await ext.activate();
     assert.equal(ext.isActive, true);
+  });
+
+  test('it runs where the code runs (remote development: the workspace side)', () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { extensionKind?: string[] };
+    assert.deepEqual(pkg.extensionKind, ['workspace']);
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.extensionKind, vscode.ExtensionKind.Workspace);
   });
 
   test('every contract command is registered', async () => {
