@@ -10,7 +10,7 @@ export interface TransportWorkerData {
   stallThresholdMs: number;
   /** The recording thread's `performance.timeOrigin` (epoch ms), to convert its clock. */
   origin: number;
-  /** True when the recording thread is the process's main thread (only it can be inspected from a worker). */
+  /** True when the recording thread is the process's main thread (a worker's is reached through the main thread's NodeWorker domain). */
   recordingMainThread: boolean;
   hello: import('./protocol').HelloMessage;
 }
@@ -29,10 +29,20 @@ export interface FlushNote {
   t: 'flush';
 }
 
+/**
+ * A worker's title, known only once its script is (after the agent loaded): the transport
+ * connects after this, so that the hello names the worker by its script.
+ */
+export interface TitleNote {
+  t: 'title';
+  title: string;
+}
+
 /** Everything the recording thread posts. */
 export type ToTransport =
   | StallNote
   | FlushNote
+  | TitleNote
   | import('./protocol').TypesMessage
   | import('./protocol').LoopMessage
   | import('./protocol').GcMessage

@@ -86,6 +86,8 @@ function start(config: ResolvedConfig): void {
       // The worker is gone; the program goes on.
     }
   };
+  // In a worker the script is known only after this preload ran, in its first microtask.
+  if (!isMainThread) queueMicrotask(() => post({ t: 'title', title: workerTitle(process.argv[1], threadId) }));
 
   let recorder: DispatchRecorder | undefined;
   recorder = startDispatchRecorder({
@@ -150,6 +152,12 @@ function start(config: ResolvedConfig): void {
  */
 function isPackageManager(script: string | undefined): boolean {
   return !!script && /[\\/](npm-cli|npx-cli|yarn|pnpm)\.c?js$|[\\/]bin[\\/](npm|npx|yarn|pnpm)$/.test(script);
+}
+
+/** A worker's name in every view: its script's file name and its threadId, e.g. `resize.js #3`. */
+function workerTitle(script: string | undefined, tid: number): string {
+  const name = script === '[worker eval]' || !script ? 'eval worker' : script.split(/[\\/]/).pop() || script;
+  return `${name} #${tid}`;
 }
 
 /** The first frame that is neither the agent's nor Node's own, as a wire frame. */

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import type { WireFrame } from './protocol';
+import { connectToWorker, type CaptureSession } from './workerTarget';
 
 /** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
 const IDLE_SLEEP_MS = 250;
@@ -60,6 +61,8 @@ export class StallWatchdog {
     private readonly sink: WatchdogSink,
     /** Called on every poll (the transport flushes from here). */
     private readonly onTick: () => void,
+    /** The worker thread to capture, or undefined for the main thread. */
+    private readonly workerThreadId?: number,
   ) {
     // Half the threshold (25 ms by default): a stall is noticed 25–50 ms in, before it reaches
     // the threshold; each wakeup costs 100–200 µs on this kind of machine, so no more often.
@@ -121,27 +124,42 @@ export class StallWatchdog {
     if (now - beat < grace + this.thresholdMs / 2) return;
     this.lastCapturedBeat = beat;
     this.busy = true;
-    const session = new inspector.Session();
-    const done = () => {
-      try {
-        session.disconnect();
-      } catch {
-        // already gone
+    this.open((session) => {
+      if (!session) {
+        this.busy = false;
+        return;
       }
-      this.busy = false;
-    };
+      const done = () => {
+        try {
+          session.disconnect();
+        } catch {
+          // already gone
+        }
+        this.busy = false;
+      };
+      if (Atomics.load(this.ring.control, C_INSPECTOR) === 1) this.checkPausedThenCapture(session, beat, done);
+      else this.capture(session, beat, done);
+    });
+  }
+
+  /** A session on the recording thread: the main thread directly, a worker through the main thread's NodeWorker domain. */
+  private open(ready: (session: CaptureSession | undefined) => void): void {
+    if (this.workerThreadId !== undefined) {
+      connectToWorker(this.workerThreadId, ready);
+      return;
+    }
+    const session = new inspector.Session();
     try {
       session.connectToMainThread();
     } catch {
-      this.busy = false;
+      ready(undefined);
       return;
     }
-    if (Atomics.load(this.ring.control, C_INSPECTOR) === 1) this.checkPausedThenCapture(session, beat, done);
-    else this.capture(session, beat, done);
+    ready(session);
   }
 
   /** Asks for the stack; `use` decides, once it arrives, whether it belongs to a stall. */
-  private capture(session: inspector.Session, staleSince: number, done: () => void, use: () => boolean = () => true): void {
+  private capture(session: CaptureSession, staleSince: number, done: () => void, use: () => boolean = () => true): void {
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
@@ -162,7 +180,7 @@ export class StallWatchdog {
    * Debugger is enabled only here, per stall, because keeping it on slows promise-heavy code many
    * times over.
    */
-  private checkPausedThenCapture(session: inspector.Session, staleSince: number, done: () => void): void {
+  private checkPausedThenCapture(session: CaptureSession, staleSince: number, done: () => void): void {
     let paused = false;
     let captured = false;
     let resumed = false;
