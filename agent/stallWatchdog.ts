@@ -2,6 +2,7 @@ import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
+import { judgeCapture, type CaptureExactness } from './captureExactness';
 import type { WireFrame } from './protocol';
 import { connectToWorker, type CaptureSession } from './workerTarget';
 
@@ -18,6 +19,8 @@ export interface Capture {
   /** Epoch ms of the heartbeat that went stale: the blocked turn began after it. */
   staleSince: number;
   stack: WireFrame[];
+  /** Whether the stack shows the blocking call or only where it returned to. */
+  exactness: CaptureExactness;
 }
 
 /** An interval a debugger held the thread paused (epoch ms). */
@@ -164,7 +167,10 @@ export class StallWatchdog {
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
         const capture = err ? undefined : readCapture(result?.result?.value, __filename);
-        if (capture && use()) this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames });
+        if (capture && use()) {
+          const exactness = judgeCapture(requestedAt, capture.takenAt, capture.frames);
+          this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames, exactness });
+        }
       } finally {
         done();
       }

@@ -9,6 +9,7 @@ import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type Agent
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
+import { exactnessFields } from './captureExactness';
 
 // Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
 const FLUSH_INTERVAL_MS = 50;
@@ -114,6 +115,7 @@ function stallMessage(note: StallNote, start: number, end: number, capture: Capt
   };
   if (note.asyncId) message.asyncId = note.asyncId;
   if (note.resourceType) message.resourceType = note.resourceType;
+  if (capture && capture.stack.length) Object.assign(message, exactnessFields(capture.exactness));
   return message;
 }
 

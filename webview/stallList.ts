@@ -1,6 +1,7 @@
 /** The list of stalls beside the timeline, longest first, each naming its file:line and duration. */
 import { culpritFrame, formatDuration, frameLocation, pathOfUrl } from './format';
 import type { StallRef } from './timelineModel';
+import { isApproximate } from '../model/stallExactness';
 
 /** Renders stalls into `#stall-list` and reports which one the user picked. */
 export class StallList {
@@ -51,7 +52,9 @@ export class StallList {
         loc.textContent = stall.resourceType ?? '';
       }
       li.append(dur, ' ', fn, ' ', loc);
-      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}`);
+      // An approximate stack is said to be one, never shown as a confident line.
+      if (top && isApproximate(stall)) li.append(' ', approximateBadge(stall.approxReason));
+      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}${top && isApproximate(stall) ? ' (approximate)' : ''}`);
       frag.append(li);
     });
     this.el.replaceChildren(frag);
@@ -78,4 +81,13 @@ export class StallList {
     const ref = this.items[index];
     if (ref) this.onPick(ref);
   }
+}
+
+/** The word that marks a stall whose stack was taken after an uninterruptible call returned. */
+function approximateBadge(reason: string | undefined): HTMLElement {
+  const badge = document.createElement('span');
+  badge.className = 'stall-approx';
+  badge.textContent = 'approximate';
+  badge.title = reason ?? 'the stack was taken after the blocking call returned';
+  return badge;
 }

@@ -4,6 +4,7 @@
  */
 import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall, StackFrame } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
+import { exactnessOf } from '../model/stallExactness';
 
 /** Growable typed columns for one thread's dispatches while parsing. */
 class DispatchBuilder {
@@ -154,6 +155,7 @@ export class TraceCollector {
         const stall: Stall = { ts, dur, stack, captured };
         if (typeof args.asyncId === 'number') stall.asyncId = args.asyncId;
         if (typeof args.resourceType === 'string') stall.resourceType = args.resourceType;
+        Object.assign(stall, exactnessOf(args));
         acc.stalls.push(stall);
         break;
       }

@@ -41,7 +41,7 @@ export function formatSummary(sessions: readonly Session[], file: string, cwd: s
     `loopscope: ${processes} process${processes === 1 ? '' : 'es'}, ${sessions.length} thread${sessions.length === 1 ? '' : 's'}, ${events} callbacks, ${ranked.length} stall${ranked.length === 1 ? '' : 's'}${dropped ? `, ${dropped} events dropped` : ''} → ${file}`,
   ];
   for (const r of ranked.slice(0, top)) {
-    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})`);
+    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}${r.stall.exact === false ? ' (approximate)' : ''}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})`);
   }
   if (ranked.length > top) lines.push(`  … and ${ranked.length - top} more`);
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
+import { exactnessOf } from '../../model/stallExactness';
 
 /** A recording file that cannot be read; the message says what is wrong. */
 export class RecordingError extends Error {
@@ -72,6 +73,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
       const args: Record<string, unknown> = { stack: st.stack, captured: st.captured };
       if (st.asyncId !== undefined) args.asyncId = st.asyncId;
       if (st.resourceType !== undefined) args.resourceType = st.resourceType;
+      Object.assign(args, exactnessOf(st as unknown as Record<string, unknown>));
       events.push({ ph: 'X', cat: 'loopscope.stall', name: 'stall', pid, tid, ts: st.ts, dur: st.dur, args });
     }
     for (const l of s.loop) {
@@ -141,7 +143,7 @@ export function readRecording(text: string): RecordedThread[] {
     const ts = Number(e.ts);
     const dur = Number(e.dur ?? 0);
     if (e.cat === 'loopscope.dispatch' && e.ph === 'X') t.rows.push(e);
-    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType) });
+    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType), ...exactnessOf(args) });
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
     else if (e.cat === 'loopscope.site') t.sites.push({ asyncId: Number(args.asyncId), ...framesOf([args])[0] });
