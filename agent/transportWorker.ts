@@ -145,6 +145,8 @@ async function exitFlush(): Promise<void> {
   if (flushing) return;
   flushing = true;
   watchdog.stop();
+  // A worker that exits before its title came (process.exit in its first turn) still sends.
+  connectOnce();
   try {
     flushDispatches();
     settleStalls(true);
