@@ -13,6 +13,8 @@ export interface TransportWorkerData {
   /** True when the recording thread is the process's main thread (a worker's is reached through the main thread's NodeWorker domain). */
   recordingMainThread: boolean;
   hello: import('./protocol').HelloMessage;
+  /** The recording thread's OS thread id, where it can be known (Linux), for telling its quiet spells from its busy ones. */
+  osThreadId?: number;
 }
 
 /** A stall candidate in the recording thread's clock (ms), before its stack is joined. */

@@ -10,6 +10,7 @@ import { readAgentConfig, type ResolvedConfig } from './config';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
+import { currentOsThreadId } from './threadState';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 
@@ -55,6 +56,7 @@ function start(config: ResolvedConfig): void {
     stallThresholdMs: config.stallThresholdMs,
     origin: performance.timeOrigin,
     recordingMainThread: isMainThread,
+    osThreadId: isMainThread ? undefined : currentOsThreadId(),
     hello: {
       t: 'hello',
       v: PROTOCOL_VERSION,
