@@ -127,6 +127,7 @@ export class StallWatchdog {
     // CPU (measured); a worker thread that is running is asked at once, like the main thread.
     const inCallback = Atomics.load(this.ring.control, C_IN_CALLBACK) === 1;
     const inspectorOpen = Atomics.load(this.ring.control, C_INSPECTOR) === 1;
+    if (now - beat < this.thresholdMs / 2) return;
     const grace = inCallback || (!inspectorOpen && this.speculate()) ? 0 : this.ring.clock[H_BEAT_INTERVAL];
     if (now - beat < grace + this.thresholdMs / 2) return;
     this.lastCapturedBeat = beat;
