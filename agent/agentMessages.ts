@@ -10,11 +10,13 @@ export interface TransportWorkerData {
   stallThresholdMs: number;
   /** The recording thread's `performance.timeOrigin` (epoch ms), to convert its clock. */
   origin: number;
-  /** True when the recording thread is the process's main thread (only it can be inspected from a worker). */
+  /** True when the recording thread is the process's main thread (a worker's is reached through the main thread's NodeWorker domain). */
   recordingMainThread: boolean;
   /** The recording thread's kernel thread id (Linux), for its per-thread counters. */
   kernelTid?: number;
   hello: import('./protocol').HelloMessage;
+  /** The recording thread's OS thread id, where it can be known (Linux), for telling its quiet spells from its busy ones. */
+  osThreadId?: number;
 }
 
 /** A stall candidate in the recording thread's clock (ms), before its stack is joined. */
@@ -43,11 +45,21 @@ export interface FlushNote {
   t: 'flush';
 }
 
+/**
+ * A worker's title, known only once its script is (after the agent loaded): the transport
+ * connects after this, so that the hello names the worker by its script.
+ */
+export interface TitleNote {
+  t: 'title';
+  title: string;
+}
+
 /** Everything the recording thread posts. */
 export type ToTransport =
   | StallNote
   | BaselineNote
   | FlushNote
+  | TitleNote
   | import('./protocol').TypesMessage
   | import('./protocol').LoopMessage
   | import('./protocol').GcMessage

@@ -12,6 +12,7 @@ import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from '
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
 import { createThreadPoolTracker } from './threadPoolTracker';
+import { currentOsThreadId } from './threadState';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 import { readKernelTid } from './threadCounters';
@@ -71,6 +72,7 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     origin: performance.timeOrigin,
     recordingMainThread: isMainThread,
     kernelTid,
+    osThreadId: isMainThread ? undefined : currentOsThreadId(),
     hello: {
       t: 'hello',
       v: PROTOCOL_VERSION,
@@ -103,6 +105,8 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       // The worker is gone; the program goes on.
     }
   };
+  // In a worker the script is known only after this preload ran, in its first microtask.
+  if (!isMainThread) queueMicrotask(() => post({ t: 'title', title: workerTitle(process.argv[1], threadId) }));
 
   let recorder: DispatchRecorder | undefined;
   const pool = createThreadPoolTracker(); // thread-pool pressure, sampled with the loop
@@ -209,6 +213,12 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
  */
 function isPackageManager(script: string | undefined): boolean {
   return !!script && /[\\/](npm-cli|npx-cli|yarn|pnpm)\.c?js$|[\\/]bin[\\/](npm|npx|yarn|pnpm)$/.test(script);
+}
+
+/** A worker's name in every view: its script's file name and its threadId, e.g. `resize.js #3`. */
+function workerTitle(script: string | undefined, tid: number): string {
+  const name = script === '[worker eval]' || !script ? 'eval worker' : script.split(/[\\/]/).pop() || script;
+  return `${name} #${tid}`;
 }
 
 /** The first frame that is neither the agent's nor Node's own, as a wire frame. */

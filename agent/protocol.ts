@@ -92,6 +92,16 @@ export interface StallMessage {
   captured: 'interrupt' | 'profile' | 'none';
   asyncId?: number;
   resourceType?: string;
+  /**
+   * False when the stack is approximate: a call that cannot be interrupted (JSON.parse of a big
+   * string, native code) held the capture, and the stack is where it returned to. Absent when no
+   * stack was taken (or from agents before this field).
+   */
+  exact?: boolean;
+  /** ms the blocked thread took to serve the capture. */
+  heldMs?: number;
+  /** Why the stack is approximate, in words; only with `exact: false`. */
+  approxReason?: string;
   /** What the kernel saw of the thread around the stall (Linux only; absent elsewhere). */
   context?: WireStallContext;
 }

@@ -10,11 +10,14 @@ import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
 import { StallCounters } from './stallCounters';
+import { exactnessFields } from './captureExactness';
 
 // Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
 const FLUSH_INTERVAL_MS = 50;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
+/** How long a worker's transport waits for the worker's title before it connects without it. */
+const TITLE_WAIT_MS = 1000;
 
 const data = workerData as TransportWorkerData;
 const ring = viewRing(data.sab, data.capacity);
@@ -38,8 +41,8 @@ function maybeFlush(): void {
   settleStalls(false);
 }
 
-const watchdog = data.recordingMainThread
-  ? new StallWatchdog(ring, data.stallThresholdMs, {
+// A worker thread is watched too: its stack is reached through the main thread's inspector.
+const watchdog = new StallWatchdog(ring, data.stallThresholdMs, {
       captured: (c) => {
         keep(captures, c);
         settleStalls(false);
@@ -49,8 +52,7 @@ const watchdog = data.recordingMainThread
         link.send({ t: 'paused', ts: p.start * 1000, dur: (p.end - p.start) * 1000 });
         settleStalls(false);
       },
-    }, maybeFlush)
-  : undefined;
+    }, maybeFlush, data.recordingMainThread ? undefined : { threadId: data.hello.tid, osThreadId: data.osThreadId });
 
 // The program's thread waits (briefly, bounded) for this before its first turn, so that stalls
 // in the very first turns are caught with their stack too.
@@ -93,7 +95,7 @@ function settleStalls(force: boolean): void {
     // callback was being entered) is used only when none was asked for during the stall.
     const inside = captures.filter((c) => c.takenAt >= start && c.takenAt <= end && c.stack.length > 0);
     const capture = inside.find((c) => c.requestedAt >= start) ?? inside[0];
-    if (!capture && !force && watchdog?.inFlight && now - arrived < CAPTURE_WAIT_MS) {
+    if (!capture && !force && watchdog.inFlight && now - arrived < CAPTURE_WAIT_MS) {
       i++;
       continue;
     }
@@ -118,6 +120,7 @@ function stallMessage(note: StallNote, start: number, end: number, capture: Capt
   };
   if (note.asyncId) message.asyncId = note.asyncId;
   if (note.resourceType) message.resourceType = note.resourceType;
+  if (capture && capture.stack.length) Object.assign(message, exactnessFields(capture.exactness));
   return message;
 }
 
@@ -141,6 +144,10 @@ function onMessage(m: ToTransport): void {
     case 'types':
       link.addTypes(m.from, m.names);
       break;
+    case 'title':
+      data.hello.title = m.title;
+      connectOnce();
+      break;
     default:
       link.send(m as AgentMessage);
   }
@@ -150,7 +157,9 @@ function onMessage(m: ToTransport): void {
 async function exitFlush(): Promise<void> {
   if (flushing) return;
   flushing = true;
-  watchdog?.stop();
+  watchdog.stop();
+  // A worker that exits before its title came (process.exit in its first turn) still sends.
+  connectOnce();
   try {
     flushDispatches();
     settleStalls(true);
@@ -171,8 +180,15 @@ parentPort?.on('message', (m: ToTransport) => {
   }
 });
 
-// Without a watchdog (a worker thread is recorded), a plain timer flushes. This thread's own
-// timers and socket stay ref'd: the program's side unrefs the whole worker, so the worker lives
-// as long as the program and never longer.
-if (!watchdog) setInterval(() => maybeFlush(), FLUSH_INTERVAL_MS);
-link.connect();
+let connected = false;
+/** Connects once; a worker's transport waits for its title first (bounded). */
+function connectOnce(): void {
+  if (connected) return;
+  connected = true;
+  link.connect();
+}
+
+// This thread's own timers and socket stay ref'd: the program's side unrefs the whole worker, so
+// the worker lives as long as the program and never longer.
+if (data.recordingMainThread) connectOnce();
+else setTimeout(connectOnce, TITLE_WAIT_MS);

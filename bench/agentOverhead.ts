@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   await pair('HTTP CPU ms/request @2000 req/s (open loop)', async (env) => (await httpRun(env, 2000, 4000)).cpuPerReq);
   await pair('5e6-await chain, ms', async (env) => lastJson(await runNode('awaitChain.js', env)).ms);
   await pair('500k setImmediate hops, ms', async (env) => lastJson(await runNode('immediates.js', env)).ms);
+  await pair('500k setImmediate hops in a worker, ms', async (env) => lastJson(await runNode('workerImmediates.js', env)).ms);
 
   const idle = { p: [] as number[], r: [] as number[], rp: [] as number[], rr: [] as number[] };
   for (let i = 0; i < Math.min(RUNS, 3); i++) {

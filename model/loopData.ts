@@ -39,6 +39,12 @@ export interface Stall {
   resourceType?: string;
   /** Implicit blocking beside the stall: GC overlap and the thread's kernel counters (model/stallContext.ts). */
   context?: StallContext;
+  /** False when the stack is approximate: an uninterruptible call (JSON.parse, native code) held the capture and the stack is where it returned to. */
+  exact?: boolean;
+  /** ms the blocked thread took to serve the capture. */
+  heldMs?: number;
+  /** Why the stack is approximate; only with `exact: false`. */
+  approxReason?: string;
 }
 
 /** Event-loop delay and utilisation over one sampling window (about 100 ms). */

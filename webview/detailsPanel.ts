@@ -5,6 +5,7 @@
  */
 import { formatDuration, formatOffset, frameLabel, generatedNote } from './format';
 import type { StackFrame } from '../model/loopData';
+import { isApproximate } from '../model/stallExactness';
 import type { Selection } from './selection';
 import type { TimelineModel } from './timelineModel';
 import { findDispatch, triggerChain } from './triggerChain';
@@ -45,7 +46,8 @@ export class DetailsPanel {
         ['Thread', track.session.title],
         ['Start', formatOffset(stall.ts - origin, stall.dur * 10)],
         ['Duration', formatDuration(stall.dur)],
-        ['Stack', stall.captured === 'none' ? 'not captured' : `captured by ${stall.captured}`],
+        ['Stack', stall.captured === 'none' ? 'not captured' : `captured by ${stall.captured}${isApproximate(stall) ? ' — approximate' : ''}`],
+        ...(isApproximate(stall) && stall.approxReason ? [['Approximate because', stall.approxReason] as [string, string]] : []),
         ...(stall.resourceType ? [['Callback type', stall.resourceType] as [string, string]] : []),
         ...(stall.asyncId !== undefined ? [['asyncId', String(stall.asyncId)] as [string, string]] : []),
         ['Phase', stallPhaseText(stall)],

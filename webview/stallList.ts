@@ -2,6 +2,7 @@
 import { culpritFrame, formatDuration, frameLocation, generatedNote, pathOfUrl } from './format';
 import type { StallRef } from './timelineModel';
 import { stallWordsIn } from './phaseView';
+import { isApproximate } from '../model/stallExactness';
 
 /** Renders stalls into `#stall-list` and reports which one the user picked. */
 export class StallList {
@@ -59,7 +60,9 @@ export class StallList {
         w.textContent = words.join(', ');
         li.append(w);
       }
-      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}${words.length ? `, ${words.join(', ')}` : ''}`);
+      // An approximate stack is said to be one, never shown as a confident line.
+      if (top && isApproximate(stall)) li.append(' ', approximateBadge(stall.approxReason));
+      li.setAttribute('aria-label', `Stall of ${formatDuration(stall.dur)} at ${top ? frameLocation(top) : 'unknown location'}${top && isApproximate(stall) ? ' (approximate)' : ''}${words.length ? `, ${words.join(', ')}` : ''}`);
       frag.append(li);
     });
     this.el.replaceChildren(frag);
@@ -86,4 +89,13 @@ export class StallList {
     const ref = this.items[index];
     if (ref) this.onPick(ref);
   }
+}
+
+/** The word that marks a stall whose stack was taken after an uninterruptible call returned. */
+function approximateBadge(reason: string | undefined): HTMLElement {
+  const badge = document.createElement('span');
+  badge.className = 'stall-approx';
+  badge.textContent = 'approximate';
+  badge.title = reason ?? 'the stack was taken after the blocking call returned';
+  return badge;
 }

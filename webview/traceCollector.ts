@@ -5,6 +5,7 @@
 import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, StackFrame } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { readStallContext } from '../model/stallContext';
+import { exactnessOf } from '../model/stallExactness';
 
 /** Growable typed columns for one thread's dispatches while parsing. */
 class DispatchBuilder {
@@ -167,6 +168,7 @@ export class TraceCollector {
         if (typeof args.resourceType === 'string') stall.resourceType = args.resourceType;
         const context = readStallContext(args.context);
         if (context) stall.context = context;
+        Object.assign(stall, exactnessOf(args));
         acc.stalls.push(stall);
         break;
       }

@@ -43,7 +43,7 @@ export function formatSummary(sessions: readonly Session[], file: string, cwd: s
   ];
   for (const r of ranked.slice(0, top)) {
     const words = stallWords(r.stall, withGc(r.stall, sortedGc(r.session.gc)));
-    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})${words.length ? `  ${words.join(', ')}` : ''}`);
+    lines.push(`  ${(r.stall.dur / 1000).toFixed(1).padStart(8)} ms  ${r.where}${r.stall.exact === false ? ' (approximate)' : ''}  (pid ${r.session.info.pid}${r.session.info.isMainThread ? '' : ` thread ${r.session.info.tid}`})${words.length ? `  ${words.join(', ')}` : ''}`);
   }
   if (ranked.length > top) lines.push(`  … and ${ranked.length - top} more`);
   return lines.join('\n');

@@ -74,6 +74,9 @@ export function decodeTextFrame(text: string): AgentMessage {
       if (m.captured !== 'interrupt' && m.captured !== 'profile' && m.captured !== 'none') throw bad('captured');
       if (m.asyncId !== undefined && !isNum(m.asyncId)) throw bad('asyncId');
       if (m.resourceType !== undefined && !isStr(m.resourceType)) throw bad('resourceType');
+      if (m.exact !== undefined && typeof m.exact !== 'boolean') throw bad('exact');
+      if (m.heldMs !== undefined && !isNum(m.heldMs)) throw bad('heldMs');
+      if (m.approxReason !== undefined && !isStr(m.approxReason)) throw bad('approxReason');
       return m as unknown as AgentMessage;
     case 'loop':
       if (![m.ts, m.p50, m.p99, m.max, m.utilization].every(isNum)) throw bad('numbers');

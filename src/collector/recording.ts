@@ -4,6 +4,7 @@ import type { Session, SessionStore } from './sessionStore';
 import { readStallContext, sortedGc, withGc } from '../../model/stallContext';
 import { phaseOfType } from '../../model/loopPhase';
 import { POOL_CATEGORY, poolEvents, readPoolEvent } from './poolRecording';
+import { exactnessOf } from '../../model/stallExactness';
 
 /** A recording file that cannot be read; the message says what is wrong. */
 export class RecordingError extends Error {
@@ -82,6 +83,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
       // GC overlap is joined here, where the stall and the GC pauses (which may arrive later) meet.
       args.context = withGc(st, gc);
       args.phase = phaseOfType(st.resourceType ?? '').phase;
+      Object.assign(args, exactnessOf(st as unknown as Record<string, unknown>));
       events.push({ ph: 'X', cat: 'loopscope.stall', name: 'stall', pid, tid, ts: st.ts, dur: st.dur, args });
     }
     for (const l of s.loop) {
@@ -152,7 +154,7 @@ export function readRecording(text: string): RecordedThread[] {
     const ts = Number(e.ts);
     const dur = Number(e.dur ?? 0);
     if (e.cat === 'loopscope.dispatch' && e.ph === 'X') t.rows.push(e);
-    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType), ...contextOf(args.context) });
+    else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType), ...contextOf(args.context), ...exactnessOf(args) });
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
     else if (e.cat === POOL_CATEGORY) readPoolEvent(e, t.pool, t.poolSaturations);

@@ -2,6 +2,7 @@ import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE, PROTOCO
 import { ProtocolError, type DispatchBatch } from './frameDecoder';
 import type { DispatchChunk, ThreadInfo } from '../../model/loopData';
 import type { Session, SessionStore } from './sessionStore';
+import { exactnessOf } from '../../model/stallExactness';
 
 /** Turns a validated hello into thread info, refusing other protocol versions by name. */
 export function threadInfoFromHello(hello: HelloMessage): ThreadInfo {
@@ -43,7 +44,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       for (let i = 0; i < m.names.length; i++) session.resourceTypes[m.from + i] = m.names[i];
       return;
     case 'stall':
-      session.stalls.push({ ts: m.ts, dur: m.dur, stack: m.stack, captured: m.captured, asyncId: m.asyncId, resourceType: m.resourceType, ...(m.context ? { context: m.context } : {}) });
+      session.stalls.push({ ts: m.ts, dur: m.dur, stack: m.stack, captured: m.captured, asyncId: m.asyncId, resourceType: m.resourceType, ...(m.context ? { context: m.context } : {}), ...exactnessOf(m as unknown as Record<string, unknown>) });
       trimOldest(session.stalls, 10_000);
       break;
     case 'loop':

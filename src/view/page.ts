@@ -112,6 +112,7 @@ aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; ma
 .stall-item.selected { background: var(--ls-list-selected); }
 .stall-dur { color: var(--ls-stall); font-weight: 600; font-variant-numeric: tabular-nums; }
 .stall-fn { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.stall-approx { grid-column: 1 / span 2; color: var(--ls-muted); font-style: italic; }
 .stall-loc { grid-column: 1 / span 2; color: var(--ls-muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; direction: rtl; text-align: left; unicode-bidi: plaintext; }
 .stall-words { grid-column: 1 / span 2; color: var(--ls-gc); font-size: 11px; }
 #details { overflow: auto; padding: 0 8px 8px; flex: 1; border-top: 1px solid var(--ls-border); }

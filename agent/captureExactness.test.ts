@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { HELD_OFF_MS, judgeCapture } from './captureExactness';
+
+const user = { functionName: 'later', url: 'file:///app/other.js', lineNumber: 9, columnNumber: 3 };
+const node = { functionName: 'readFileSync', url: 'node:fs', lineNumber: 450, columnNumber: 20 };
+
+describe('judgeCapture', () => {
+  it('a prompt capture is exact', () => {
+    expect(judgeCapture(1000, 1000 + HELD_OFF_MS, [user])).toEqual({ heldMs: HELD_OFF_MS, exact: true });
+  });
+  it('a held capture that landed in user code is approximate, and says why', () => {
+    const j = judgeCapture(1000, 1200, [user]);
+    expect(j.exact).toBe(false);
+    expect(j.heldMs).toBe(200);
+    expect(j.reason).toMatch(/cannot be interrupted.*200 ms/);
+  });
+  it('a held capture that landed in Node\'s own JavaScript keeps its caller: exact', () => {
+    expect(judgeCapture(1000, 1200, [node, user]).exact).toBe(true);
+  });
+});
