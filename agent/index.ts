@@ -10,6 +10,7 @@ import { readAgentConfig, type ResolvedConfig } from './config';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
+import { installSignalFlush } from './signalFlush';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 
@@ -128,7 +129,10 @@ function start(config: ResolvedConfig): void {
   // Bounded: if the worker is slow to boot the program starts anyway and only early stacks are missed.
   Atomics.wait(ring.control, C_READY, 0, WATCHDOG_START_TIMEOUT_MS);
 
-  process.on('exit', () => {
+  let flushed = false;
+  const flushAtEnd = () => {
+    if (flushed) return;
+    flushed = true;
     try {
       recorder?.finish();
       recorder?.stop();
@@ -141,7 +145,10 @@ function start(config: ResolvedConfig): void {
     } catch {
       // Never disturb the exit.
     }
-  });
+  };
+  process.on('exit', flushAtEnd);
+  // A fatal signal skips 'exit': flush on it too, without changing how the program reacts to it.
+  if (isMainThread) installSignalFlush(flushAtEnd, (install) => (recorder ? recorder.asAgent(install) : install()));
 }
 
 /**
