@@ -4,7 +4,7 @@ import { runRecord } from './recordCommand';
 import { UsageError } from './recordArgs';
 
 const USAGE = `usage:
-  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] -- COMMAND [ARGS…]
+  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--max-events N] [--max-age S] -- COMMAND [ARGS…]
   loopscope view FILE [--port N] [--open]`;
 
 async function main(argv: string[]): Promise<number> {

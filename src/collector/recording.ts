@@ -87,7 +87,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     }
     events.push({
       ph: 'i', s: 't', cat: 'loopscope.thread', name: 'thread', pid, tid, ts: s.info.startedAt,
-      args: { ...s.info, endedAt: s.endedAt, resourceTypes: s.resourceTypes },
+      args: { ...s.info, endedAt: s.endedAt, resourceTypes: s.resourceTypes, droppedByAgent: s.droppedByAgent, droppedByStore: s.droppedByStore },
     });
   }
   return { traceEvents: events, metadata: { ...metadata, loopscope: { protocolVersion: PROTOCOL_VERSION, droppedEvents: dropped } } };
