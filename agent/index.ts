@@ -11,6 +11,7 @@ import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from '
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
 import { installSignalFlush } from './signalFlush';
+import { mainThreadInspectable } from './inspectorAvailable';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 
@@ -55,7 +56,9 @@ function start(config: ResolvedConfig): void {
     token: config.token,
     stallThresholdMs: config.stallThresholdMs,
     origin: performance.timeOrigin,
-    recordingMainThread: isMainThread,
+    // No watchdog where there is no inspector to connect to (it would abort the process): stalls
+    // are still found and timed there, only without their stack.
+    recordingMainThread: isMainThread && mainThreadInspectable(),
     hello: {
       t: 'hello',
       v: PROTOCOL_VERSION,
