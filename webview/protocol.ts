@@ -10,6 +10,7 @@ import type {
   GcPause,
   LoopSample,
   PausedInterval,
+  RecordingGap,
   Stall,
 } from '../model/loopData';
 
@@ -54,6 +55,8 @@ export type ToWebview =
   | { type: 'gc'; sessionId: string; pauses: GcPause[] }
   | { type: 'paused'; sessionId: string; intervals: PausedInterval[] }
   | { type: 'sites'; sessionId: string; sites: CallbackSite[] }
+  /** Intervals of the thread's time that were not recorded (the collector was unreachable); drawn hatched. */
+  | { type: 'gaps'; sessionId: string; gaps: RecordingGap[] }
   | { type: 'sessionEnded'; sessionId: string; endedAt: number; reason?: string }
   /** Select and scroll to the stall of a session that starts at `ts` (e.g. from "show worst stalls"). */
   | { type: 'revealStall'; sessionId: string; ts: number }
@@ -82,7 +85,7 @@ export type FromWebviewType = FromWebview['type'];
 
 const toWebviewTypes: ReadonlySet<string> = new Set<ToWebviewType>([
   'loadTrace', 'sessionStarted', 'dispatches', 'stalls', 'loop', 'gc', 'paused', 'sites',
-  'sessionEnded', 'revealStall', 'reset', 'error',
+  'sessionEnded', 'revealStall', 'reset', 'error', 'gaps',
 ]);
 
 function hasType(value: unknown): value is { type: string } & Record<string, unknown> {

@@ -3,7 +3,7 @@
  * view-protocol messages (a loaded recording is turned into the same messages first).
  */
 import { LodPyramid } from './lodPyramid';
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, RecordingGap, Stall } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { LANE_KINDS, laneOf, type LaneKind } from './resourceLanes';
 import { SliceColumns } from './sliceColumns';
@@ -26,6 +26,8 @@ export interface Track {
   loop: LoopSample[];
   gc: GcPause[];
   paused: PausedInterval[];
+  /** Intervals not recorded (the collector was unreachable), sorted by start. */
+  gaps: RecordingGap[];
   sites: Map<number, CallbackSite>;
   /** Session-local typeId → page-wide type id. */
   typeMap: number[];
@@ -113,6 +115,9 @@ export class TimelineModel {
       case 'paused':
         sortedMerge(this.track(msg.sessionId).paused, msg.intervals);
         break;
+      case 'gaps':
+        sortedMerge(this.track(msg.sessionId).gaps, msg.gaps);
+        break;
       case 'sites': {
         const sites = this.track(msg.sessionId).sites;
         for (const site of msg.sites) sites.set(site.asyncId, site);
@@ -148,7 +153,7 @@ export class TimelineModel {
     if (!track) {
       track = {
         session: session ?? { id, pid: 0, tid: 0, title: id, live: true },
-        lanes: [], stalls: [], loop: [], gc: [], paused: [], sites: new Map(), typeMap: [], sliceCount: 0,
+        lanes: [], stalls: [], loop: [], gc: [], paused: [], gaps: [], sites: new Map(), typeMap: [], sliceCount: 0,
       };
       this.byId.set(id, track);
       this.tracks.push(track);

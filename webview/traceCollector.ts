@@ -2,7 +2,7 @@
  * Accumulates trace events per thread and turns them into view-protocol messages. Fed event by
  * event (from JSON.parse or from the line scanner's fast path for dispatches).
  */
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, Stall, StackFrame } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, RecordingGap, Stall, StackFrame } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 
 /** Growable typed columns for one thread's dispatches while parsing. */
@@ -53,6 +53,7 @@ interface ThreadAcc {
   gc: GcPause[];
   paused: PausedInterval[];
   sites: CallbackSite[];
+  gaps: RecordingGap[];
   end: number;
 }
 
@@ -99,7 +100,7 @@ export class TraceCollector {
     if (!acc) {
       acc = {
         session: { id, pid, tid, title: '', live: false },
-        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], end: -Infinity,
+        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], gaps: [], end: -Infinity,
       };
       this.threads.set(id, acc);
     }
@@ -179,6 +180,9 @@ export class TraceCollector {
       case 'loopscope.paused':
         acc.paused.push({ ts, dur });
         break;
+      case 'loopscope.gap':
+        acc.gaps.push({ ts, dur });
+        break;
       case 'loopscope.thread':
         // What the agent said of its thread (not required by the contract; used when present).
         if (typeof args.stallThresholdMs === 'number') acc.session.stallThresholdMs = args.stallThresholdMs;
@@ -216,6 +220,7 @@ export class TraceCollector {
       if (acc.gc.length) messages.push({ type: 'gc', sessionId, pauses: acc.gc.sort(byTs) });
       if (acc.paused.length) messages.push({ type: 'paused', sessionId, intervals: acc.paused.sort(byTs) });
       if (acc.sites.length) messages.push({ type: 'sites', sessionId, sites: acc.sites });
+      if (acc.gaps.length) messages.push({ type: 'gaps', sessionId, gaps: acc.gaps.sort(byTs) });
       messages.push({ type: 'sessionEnded', sessionId, endedAt: acc.end });
     }
     return messages;

@@ -1,4 +1,4 @@
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, RecordingGap, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
 
@@ -39,6 +39,8 @@ export interface RecordedThread {
   gc: GcPause[];
   paused: PausedInterval[];
   sites: CallbackSite[];
+  /** Intervals not recorded (the collector was unreachable). */
+  gaps: RecordingGap[];
   endedAt?: number;
   dropped: number;
 }
@@ -80,6 +82,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     }
     for (const g of s.gc) events.push({ ph: 'X', cat: 'loopscope.gc', name: 'gc', pid, tid, ts: g.ts, dur: g.dur, args: { kind: g.kind } });
     for (const p of s.paused) events.push({ ph: 'X', cat: 'loopscope.paused', name: 'paused', pid, tid, ts: p.ts, dur: p.dur });
+    for (const g of s.gaps) events.push({ ph: 'X', cat: 'loopscope.gap', name: 'not recorded', pid, tid, ts: g.ts, dur: g.dur });
     for (const site of s.sites.values()) {
       const { asyncId, functionName, url, lineNumber, columnNumber } = site;
       const ts = s.info.startedAt;
@@ -125,7 +128,7 @@ export function readRecording(text: string): RecordedThread[] {
     if (!t) {
       t = {
         info: { protocolVersion: PROTOCOL_VERSION, pid, ppid: 0, tid: Math.max(0, tid - 1), isMainThread: tid <= 1, nodeVersion: '', argv: [], title: '', startedAt: 0, stallThresholdMs: 50 },
-        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], dropped: 0, rows: [],
+        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], gaps: [], dropped: 0, rows: [],
       };
       threads.set(key, t);
     }
@@ -144,6 +147,7 @@ export function readRecording(text: string): RecordedThread[] {
     else if (e.cat === 'loopscope.stall') t.stalls.push({ ts, dur, stack: framesOf(args.stack), captured: (args.captured as Stall['captured']) ?? 'none', asyncId: numOrUndef(args.asyncId), resourceType: strOrUndef(args.resourceType) });
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
+    else if (e.cat === 'loopscope.gap') t.gaps.push({ ts, dur });
     else if (e.cat === 'loopscope.site') t.sites.push({ asyncId: Number(args.asyncId), ...framesOf([args])[0] });
     else if (e.ph === 'C' && (e.name === 'eventLoopDelay' || e.name === 'eventLoopUtilization')) {
       const key = `${e.pid}:${e.tid}:${ts}`;
@@ -219,6 +223,7 @@ export function importRecording(store: SessionStore, text: string): Session[] {
     session.loop.push(...t.loop);
     session.gc.push(...t.gc);
     session.paused.push(...t.paused);
+    session.gaps.push(...t.gaps);
     for (const site of t.sites) session.sites.set(site.asyncId, site);
     session.droppedByAgent = t.dropped;
     for (const chunk of t.chunks) store.addDispatches(session, chunk);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, Stall, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, RecordingGap, Stall, ThreadInfo } from '../../model/loopData';
+import { closeGap, openGap } from './recordingGaps';
 
 /** Limits that keep a store's memory bounded whatever the load. */
 export interface StoreLimits {
@@ -19,6 +20,10 @@ export class Session {
   readonly loop: LoopSample[] = [];
   readonly gc: GcPause[] = [];
   readonly paused: PausedInterval[] = [];
+  /** Intervals lost while the agent could not reach the collector. */
+  readonly gaps: RecordingGap[] = [];
+  /** While reconnected but before new data came: where the gap being measured starts. */
+  gapFrom: number | undefined;
   readonly sites = new Map<number, CallbackSite>();
   /** Resource type names; a dispatch's `typeId` indexes this. */
   readonly resourceTypes: string[] = [];
@@ -69,6 +74,7 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
   open(info: ThreadInfo): Session {
     for (const s of this.sessions.values()) {
       if (s.info.pid === info.pid && s.info.tid === info.tid && s.info.startedAt === info.startedAt) {
+        if (!s.live && s.endReason !== undefined) openGap(s);
         s.endedAt = undefined;
         s.endReason = undefined;
         return s;
@@ -93,6 +99,7 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
   /** Adds a block of dispatches and drops the oldest data past the limits. */
   addDispatches(session: Session, chunk: DispatchChunk): void {
     if (chunk.count === 0) return;
+    if (session.gapFrom !== undefined) closeGap(session, Math.min(...chunk.ts.subarray(0, chunk.count)));
     session.chunks.push(chunk);
     session.eventCount += chunk.count;
     this.totalEvents += chunk.count;

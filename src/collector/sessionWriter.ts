@@ -2,6 +2,7 @@ import { DISPATCH_FIELDS, F_ASYNC_ID, F_DUR, F_TRIGGER_ID, F_TS, F_TYPE, PROTOCO
 import { ProtocolError, type DispatchBatch } from './frameDecoder';
 import type { DispatchChunk, ThreadInfo } from '../../model/loopData';
 import type { Session, SessionStore } from './sessionStore';
+import { noteDropped } from './recordingGaps';
 
 /** Turns a validated hello into thread info, refusing other protocol versions by name. */
 export function threadInfoFromHello(hello: HelloMessage): ThreadInfo {
@@ -64,6 +65,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       break;
     case 'dropped':
       session.droppedByAgent = m.count;
+      noteDropped(session);
       break;
     case 'bye':
       store.end(session, m.ts);

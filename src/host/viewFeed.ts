@@ -21,6 +21,7 @@ interface Cursor {
   paused: number;
   hostPaused: number;
   sites: number;
+  gaps: number;
   ended: boolean;
 }
 
@@ -55,7 +56,7 @@ export class ViewFeed {
       seen.add(session.id);
       let cursor = this.cursors.get(session.id);
       if (!cursor) {
-        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, ended: false };
+        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, gaps: 0, ended: false };
         this.cursors.set(session.id, cursor);
         out.push({ type: 'sessionStarted', session: describeSession(session) });
       }
@@ -88,6 +89,10 @@ export class ViewFeed {
     cursor.paused = session.paused.length;
     cursor.hostPaused = pauses.intervals.length;
     if (paused.length) out.push({ type: 'paused', sessionId, intervals: paused });
+
+    const gaps = tail(session.gaps, cursor.gaps);
+    cursor.gaps = session.gaps.length;
+    if (gaps.length) out.push({ type: 'gaps', sessionId, gaps });
 
     if (session.sites.size > cursor.sites) {
       out.push({ type: 'sites', sessionId, sites: [...session.sites.values()].slice(cursor.sites) });
