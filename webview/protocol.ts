@@ -47,6 +47,14 @@ export interface DispatchesMessage extends DispatchChunk {
 export type ToWebview =
   /** A whole recording (Chrome Trace Event JSON text); replaces what is shown. */
   | { type: 'loadTrace'; text: string; name?: string }
+  /**
+   * One piece of a recording streamed in order (files too large for one message or one string).
+   * `seq` 0 starts a new recording and carries its name and size; the page acknowledges each piece
+   * with `traceChunkRead` and replaces what it shows only once `loadTraceEnd` arrives.
+   */
+  | { type: 'loadTraceChunk'; seq: number; text: string; name?: string; totalBytes?: number }
+  /** The streamed recording is complete, or (`cancelled`) abandoned: the page keeps what it showed. */
+  | { type: 'loadTraceEnd'; cancelled?: boolean }
   /** A new live thread. */
   | { type: 'sessionStarted'; session: SessionDescriptor }
   | DispatchesMessage
@@ -75,6 +83,8 @@ export type FromWebview =
   | { type: 'requestSave' }
   /** A recording finished loading and its first frame is drawn. */
   | { type: 'traceLoaded'; sessions: number; dispatches: number; stalls: number }
+  /** The page has taken piece `seq` of a streamed recording (the host sends a few pieces ahead, no more). */
+  | { type: 'traceChunkRead'; seq: number }
   /** The page failed to process something (e.g. a malformed recording). */
   | { type: 'viewError'; message: string };
 
@@ -85,7 +95,7 @@ export type FromWebviewType = FromWebview['type'];
 
 const toWebviewTypes: ReadonlySet<string> = new Set<ToWebviewType>([
   'loadTrace', 'sessionStarted', 'dispatches', 'stalls', 'loop', 'gc', 'paused', 'sites',
-  'sessionEnded', 'revealStall', 'reset', 'error', 'gaps',
+  'sessionEnded', 'revealStall', 'reset', 'error', 'gaps', 'loadTraceChunk', 'loadTraceEnd',
 ]);
 
 function hasType(value: unknown): value is { type: string } & Record<string, unknown> {
@@ -115,6 +125,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return isNum(value.sessions) && isNum(value.dispatches) && isNum(value.stalls);
     case 'viewError':
       return isStr(value.message);
+    case 'traceChunkRead':
+      return isNum(value.seq) && value.seq >= 0;
     default:
       return false;
   }
