@@ -37,6 +37,8 @@ export interface HostHandlers {
   trace(parsed: ParsedTrace): void;
   /** Characters of that recording read so far. */
   progress(chars: number): void;
+  /** A streamed recording was cancelled by the host; what was shown stays. */
+  cancelled?(): void;
 }
 
 /** Connects to the host. */
@@ -56,6 +58,7 @@ export function connectHost(mode: PageMode, handlers: HostHandlers, initialTrace
     progress: (chars) => handlers.progress(chars),
     error: (message) => handlers.message({ type: 'error', message }),
     read: (seq) => bridge.post({ type: 'traceChunkRead', seq }),
+    cancelled: () => handlers.cancelled?.(),
   });
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     // Standalone, only this page itself may send (e.g. a test driving it); VS Code checks origins itself.

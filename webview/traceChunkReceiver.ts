@@ -16,6 +16,8 @@ export interface ChunkHandlers {
   error(message: string): void;
   /** Piece `seq` was taken by the parser. */
   read(seq: number): void;
+  /** The host cancelled the load: what was shown stays (its status line comes back). */
+  cancelled(): void;
 }
 
 /** Thrown into a parse whose load was cancelled or replaced. */
@@ -76,8 +78,10 @@ export class TraceChunkReceiver {
   /** Takes one streaming message. */
   receive(msg: ChunkMessage): void {
     if (msg.type === 'loadTraceEnd') {
-      if (msg.cancelled) this.abandon();
-      else this.current?.end();
+      if (msg.cancelled) {
+        this.abandon();
+        this.handlers.cancelled();
+      } else this.current?.end();
       return;
     }
     if (msg.seq === 0) this.start(msg.totalBytes);
