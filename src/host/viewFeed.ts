@@ -15,10 +15,11 @@ export const maxDispatchesPerMessage = 100_000;
 /** What was already sent of one session. */
 interface Cursor {
   lastChunk: DispatchChunk | undefined;
-  stalls: number;
-  loop: number;
-  gc: number;
-  paused: number;
+  /** The last item sent of each capped list (the store trims them oldest first, so counts would stop moving). */
+  stalls: object | undefined;
+  loop: object | undefined;
+  gc: object | undefined;
+  paused: object | undefined;
   hostPaused: number;
   sites: number;
   gaps: number;
@@ -56,7 +57,7 @@ export class ViewFeed {
       seen.add(session.id);
       let cursor = this.cursors.get(session.id);
       if (!cursor) {
-        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, gaps: 0, ended: false };
+        cursor = { lastChunk: undefined, stalls: undefined, loop: undefined, gc: undefined, paused: undefined, hostPaused: 0, sites: 0, gaps: 0, ended: false };
         this.cursors.set(session.id, cursor);
         out.push({ type: 'sessionStarted', session: describeSession(session) });
       }
@@ -72,21 +73,21 @@ export class ViewFeed {
     cursor.lastChunk = session.chunks[session.chunks.length - 1] ?? cursor.lastChunk;
 
     const pauses = this.source.pausesFor(session);
-    const newStalls = tail(session.stalls, cursor.stalls);
-    cursor.stalls = session.stalls.length;
+    const newStalls = after(session.stalls, cursor.stalls);
+    cursor.stalls = session.stalls[session.stalls.length - 1] ?? cursor.stalls;
     const kept = stallsOutsidePauses(newStalls, [...session.paused, ...pauses.intervals], pauses.openSince);
     if (kept.length) out.push({ type: 'stalls', sessionId, stalls: kept });
 
-    const loop = tail(session.loop, cursor.loop);
-    cursor.loop = session.loop.length;
+    const loop = after(session.loop, cursor.loop);
+    cursor.loop = session.loop[session.loop.length - 1] ?? cursor.loop;
     if (loop.length) out.push({ type: 'loop', sessionId, samples: loop });
 
-    const gc = tail(session.gc, cursor.gc);
-    cursor.gc = session.gc.length;
+    const gc = after(session.gc, cursor.gc);
+    cursor.gc = session.gc[session.gc.length - 1] ?? cursor.gc;
     if (gc.length) out.push({ type: 'gc', sessionId, pauses: gc });
 
-    const paused: PausedInterval[] = [...tail(session.paused, cursor.paused), ...tail(pauses.intervals, cursor.hostPaused)];
-    cursor.paused = session.paused.length;
+    const paused: PausedInterval[] = [...after(session.paused, cursor.paused), ...tail(pauses.intervals, cursor.hostPaused)];
+    cursor.paused = session.paused[session.paused.length - 1] ?? cursor.paused;
     cursor.hostPaused = pauses.intervals.length;
     if (paused.length) out.push({ type: 'paused', sessionId, intervals: paused });
 
@@ -109,6 +110,13 @@ export class ViewFeed {
 /** Items after index `from`; when the array shrank (trimmed), everything it holds. */
 function tail<T>(items: readonly T[], from: number): T[] {
   return from > items.length ? [...items] : items.slice(from);
+}
+
+/** Items after `last` (searched from the end); all of them when `last` is undefined or was trimmed away. */
+function after<T extends object>(items: readonly T[], last: object | undefined): T[] {
+  if (!last) return [...items];
+  for (let i = items.length - 1; i >= 0; i--) if (items[i] === last) return items.slice(i + 1);
+  return [...items];
 }
 
 /** The chunks after `last`; all of them when `last` is gone (the store drops oldest first, so the rest are newer). */
