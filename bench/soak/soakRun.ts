@@ -44,6 +44,8 @@ export interface SoakSample {
   agentRssMb: number;
   recorderRssMb?: number;
   hostHeapMb?: number;
+  /** Typed-array memory of this process (the store's and page model's columns live there, outside the heap). */
+  hostArrayBuffersMb?: number;
   hostRssMb?: number;
   pageModelMb?: number;
   storeEvents?: number;
@@ -201,6 +203,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       collectGarbage();
       const mem = process.memoryUsage();
       s.hostHeapMb = mem.heapUsed / MB;
+      s.hostArrayBuffersMb = mem.arrayBuffers / MB;
       s.hostRssMb = mem.rss / MB;
       s.pageModelMb = model.byteLength / MB;
       s.storeEvents = store.eventCount;
@@ -248,7 +251,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const after = samples.filter((s) => s.t >= o.warmupMs);
   const slopes: Record<string, number> = {};
   const ranges: Record<string, number> = {};
-  for (const key of ['agentRssMb', 'recorderRssMb', 'hostHeapMb', 'hostRssMb', 'pageModelMb'] as const) {
+  for (const key of ['agentRssMb', 'recorderRssMb', 'hostHeapMb', 'hostArrayBuffersMb', 'hostRssMb', 'pageModelMb'] as const) {
     const pts = after.map((s) => ({ t: s.t, v: s[key] ?? NaN })).filter((p) => Number.isFinite(p.v));
     if (pts.length < 3) continue;
     slopes[key] = slopePerMinute(pts);
