@@ -6,6 +6,10 @@
  * itself and raises the signal again, so that the process dies by it exactly as it would have
  * (same signal, same status). When the program listens itself, the agent does nothing and the
  * program's own handler runs as before.
+ * Code that counts listeners to decide whether to re-raise a signal itself (signal-exit, used by
+ * many tools, re-raises only when its listeners are the only ones) must not see the agent's, or
+ * each would leave the killing to the other and the process would not die: the agent's
+ * listeners are left out of `listeners`, `rawListeners`, `listenerCount` and `eventNames`.
  */
 
 /** The signals whose default action ends the process and that a terminal or supervisor sends. */
@@ -22,9 +26,9 @@ export function installSignalFlush(flush: () => void, register: (install: () => 
   const listeners = new Map<FlushedSignal, () => void>();
   const onSignal = (signal: FlushedSignal) => () => {
     try {
-      const own = listeners.get(signal)!;
-      // Another listener means the program handles this signal itself: leave it be.
-      if (process.listeners(signal).some((l) => l !== own)) return;
+      // Another listener means the program handles this signal itself: leave it be (the agent's
+      // own listeners are hidden from this query, see hideListeners).
+      if (process.rawListeners(signal).length > 0) return;
       try {
         flush();
       } catch {
@@ -44,4 +48,30 @@ export function installSignalFlush(flush: () => void, register: (install: () => 
       process.on(s, l);
     }
   });
+  hideListeners(new Set<unknown>(listeners.values()));
+}
+
+/** Leaves `ours` out of what the process's listener queries return for the flushed signals. */
+function hideListeners(ours: Set<unknown>): void {
+  const signals = new Set<unknown>(FLUSHED_SIGNALS);
+  const p = process as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const visible = (list: unknown[]) => list.filter((l) => !ours.has(l) && !ours.has((l as { listener?: unknown })?.listener));
+  for (const name of ['listeners', 'rawListeners'] as const) {
+    const original = p[name];
+    p[name] = function (this: unknown, event: unknown, ...rest: unknown[]) {
+      const result = original.call(this, event, ...rest);
+      return signals.has(event) && Array.isArray(result) ? visible(result) : result;
+    };
+  }
+  const originalCount = p.listenerCount;
+  p.listenerCount = function (this: unknown, event: unknown, ...rest: unknown[]) {
+    const result = originalCount.call(this, event, ...rest);
+    if (!signals.has(event) || typeof result !== 'number') return result;
+    return visible(process.rawListeners(event as NodeJS.Signals)).length;
+  };
+  const originalNames = p.eventNames;
+  p.eventNames = function (this: unknown, ...rest: unknown[]) {
+    const names = originalNames.apply(this, rest);
+    return Array.isArray(names) ? names.filter((n) => !signals.has(n) || process.listenerCount(n as NodeJS.Signals) > 0) : names;
+  };
 }

@@ -82,6 +82,16 @@ describe('signals to a recorded program', () => {
     expect(timeouts(s)).toBeGreaterThanOrEqual(recorded.ticksBefore + 3);
   });
 
+  it('a program that re-raises only when its listener is the only one (signal-exit) still dies by the signal', async () => {
+    const script = path.join(fixtures, 'signalExitLike.js');
+    const plain = await runAndSignal(process.execPath, [script], { ...process.env }, 'SIGINT');
+    const c = await collector();
+    const recorded = await runAndSignal(process.execPath, [script], agentEnvironment({ ...process.env }, { agentPath: agent, url: c.url, token: c.token }), 'SIGINT');
+    expect(plain).toMatchObject({ code: null, signal: 'SIGINT' });
+    expect({ code: recorded.code, signal: recorded.signal }).toEqual({ code: plain.code, signal: plain.signal });
+    expect(recorded.stdout).toContain('cleanup\n');
+  });
+
   it('Ctrl-C to `loopscope record` (SIGINT to its process group) keeps everything up to the signal in the recording', async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'loopscope-sig-')), 'trace.json');
     const r = await runAndSignal(process.execPath, [cli, 'record', '-o', out, '--', process.execPath, target], { ...process.env }, 'SIGINT', true);
