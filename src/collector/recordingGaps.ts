@@ -7,7 +7,7 @@
  * A break that lost nothing (the backlog held it all; the dropped count did not rise) records no
  * gap. What was in flight in the socket at the moment of the break (milliseconds) is not marked.
  */
-import type { RecordingGap } from '../../model/loopData';
+import type { DispatchChunk, RecordingGap } from '../../model/loopData';
 import type { Session } from './sessionStore';
 
 /** Gaps kept per session (oldest dropped first). */
@@ -28,6 +28,13 @@ function lastDispatchEnd(session: Session): number {
   const chunk = session.chunks[session.chunks.length - 1];
   if (chunk) for (let i = 0; i < chunk.count; i++) last = Math.max(last, chunk.ts[i] + chunk.dur[i]);
   return last;
+}
+
+/** The earliest start in a chunk (its rows are in completion order, not start order). */
+export function earliestTs(chunk: DispatchChunk): number {
+  let min = Infinity;
+  for (let i = 0; i < chunk.count; i++) if (chunk.ts[i] < min) min = chunk.ts[i];
+  return min;
 }
 
 /** The agent of a session that ended without goodbye reconnected: a possible gap starts where its dispatches stopped. */

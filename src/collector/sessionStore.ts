@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, RecordingGap, Stall, ThreadInfo } from '../../model/loopData';
-import { closeGap, openGap } from './recordingGaps';
+import { closeGap, earliestTs, openGap } from './recordingGaps';
 
 /** Limits that keep a store's memory bounded whatever the load. */
 export interface StoreLimits {
@@ -99,7 +99,7 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
   /** Adds a block of dispatches and drops the oldest data past the limits. */
   addDispatches(session: Session, chunk: DispatchChunk): void {
     if (chunk.count === 0) return;
-    if (session.gapFrom !== undefined) closeGap(session, Math.min(...chunk.ts.subarray(0, chunk.count)));
+    if (session.gapFrom !== undefined) closeGap(session, earliestTs(chunk));
     session.chunks.push(chunk);
     session.eventCount += chunk.count;
     this.totalEvents += chunk.count;
