@@ -12,6 +12,8 @@ export interface TransportWorkerData {
   origin: number;
   /** True when the recording thread is the process's main thread (a worker's is reached through the main thread's NodeWorker domain). */
   recordingMainThread: boolean;
+  /** False where the process has no inspector to connect to: stalls are found and timed, without a stack. */
+  watchStacks: boolean;
   /** The recording thread's kernel thread id (Linux), for its per-thread counters. */
   kernelTid?: number;
   hello: import('./protocol').HelloMessage;

@@ -13,6 +13,8 @@ import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder
 import { startLoopSampler } from './loopSampler';
 import { createThreadPoolTracker } from './threadPoolTracker';
 import { currentOsThreadId } from './threadState';
+import { installSignalFlush } from './signalFlush';
+import { mainThreadInspectable } from './inspectorAvailable';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 import { readKernelTid } from './threadCounters';
@@ -71,6 +73,9 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     stallThresholdMs: config.stallThresholdMs,
     origin: performance.timeOrigin,
     recordingMainThread: isMainThread,
+    // No stack captures where there is no inspector to connect to (it would abort the process):
+    // stalls are still found and timed there, only without their stack.
+    watchStacks: mainThreadInspectable(),
     kernelTid,
     osThreadId: isMainThread ? undefined : currentOsThreadId(),
     hello: {
@@ -169,7 +174,10 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
   // Bounded: if the worker is slow to boot the program starts anyway and only early stacks are missed.
   Atomics.wait(ring.control, C_READY, 0, WATCHDOG_START_TIMEOUT_MS);
 
-  const onExit = () => {
+  let flushed = false;
+  const flushAtEnd = () => {
+    if (flushed) return;
+    flushed = true;
     try {
       recorder?.finish();
       recorder?.stop();
@@ -184,14 +192,17 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       // Never disturb the exit.
     }
   };
-  process.on('exit', onExit);
+  process.on('exit', flushAtEnd);
+  // A fatal signal skips 'exit': flush on it too, without changing how the program reacts to it.
+  const removeSignalFlush = isMainThread ? installSignalFlush(flushAtEnd, (install) => (recorder ? recorder.asAgent(install) : install())) : undefined;
 
   // Detach: the program runs on as before the agent started (hooks off, timers and worker gone).
   let stopped = false;
   return async () => {
     if (stopped) return;
     stopped = true;
-    process.off('exit', onExit);
+    process.off('exit', flushAtEnd);
+    removeSignalFlush?.();
     try {
       recorder?.finish();
       recorder?.stop();

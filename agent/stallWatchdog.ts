@@ -67,6 +67,8 @@ export class StallWatchdog {
     private readonly onTick: () => void,
     /** The worker thread to capture (and its OS thread id, where known), or undefined for the main thread. */
     private readonly worker?: { threadId: number; osThreadId?: number },
+    /** False where the process has no inspector to reach (the `node --test` runner, `--watch`): polls, never connects. */
+    private readonly canCapture = true,
   ) {
     // Half the threshold (25 ms by default): a stall is noticed 25–50 ms in, before it reaches
     // the threshold; each wakeup costs 100–200 µs on this kind of machine, so no more often.
@@ -159,6 +161,11 @@ export class StallWatchdog {
 
   /** A session on the recording thread: the main thread directly, a worker through the main thread's NodeWorker domain. */
   private open(ready: (session: CaptureSession | undefined) => void): void {
+    // Connecting there aborts the whole process (Node 20 CHECK in the inspector's parent handle).
+    if (!this.canCapture) {
+      ready(undefined);
+      return;
+    }
     if (this.worker) {
       connectToWorker(this.worker.threadId, ready);
       return;

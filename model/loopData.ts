@@ -71,6 +71,12 @@ export interface PausedInterval {
   dur: number;
 }
 
+/** An interval of a thread's time that no data covers because the collector was unreachable (shown as "not recorded"). */
+export interface RecordingGap {
+  ts: number;
+  dur: number;
+}
+
 /** Where the callback of a slow dispatch was defined, keyed by the dispatch's asyncId. */
 export interface CallbackSite extends StackFrame {
   asyncId: number;

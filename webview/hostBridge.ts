@@ -5,6 +5,7 @@
  */
 import { isToWebview, VIEW_PROTOCOL_VERSION, type FromWebview, type ToWebview } from './protocol';
 import { parseTraceStream, type ParsedTrace } from './traceParser';
+import { TraceChunkReceiver } from './traceChunkReceiver';
 
 /** How the page runs. */
 export type PageMode = 'vscode' | 'standalone';
@@ -36,6 +37,8 @@ export interface HostHandlers {
   trace(parsed: ParsedTrace): void;
   /** Characters of that recording read so far. */
   progress(chars: number): void;
+  /** A streamed recording was cancelled by the host; what was shown stays. */
+  cancelled?(): void;
 }
 
 /** Connects to the host. */
@@ -49,10 +52,20 @@ export function connectHost(mode: PageMode, handlers: HostHandlers, initialTrace
       vscode?.postMessage(message);
     },
   };
+  // A recording streamed by the host in pieces goes to the streaming parser, like a fetched one.
+  const chunks = new TraceChunkReceiver({
+    trace: (parsed) => handlers.trace(parsed),
+    progress: (chars) => handlers.progress(chars),
+    error: (message) => handlers.message({ type: 'error', message }),
+    read: (seq) => bridge.post({ type: 'traceChunkRead', seq }),
+    cancelled: () => handlers.cancelled?.(),
+  });
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     // Standalone, only this page itself may send (e.g. a test driving it); VS Code checks origins itself.
     if (mode === 'standalone' && event.origin !== window.location.origin) return;
-    if (isToWebview(event.data)) handlers.message(event.data);
+    if (!isToWebview(event.data)) return;
+    if (TraceChunkReceiver.handles(event.data)) chunks.receive(event.data);
+    else handlers.message(event.data);
   });
   bridge.post({ type: 'ready', protocolVersion: VIEW_PROTOCOL_VERSION });
   if (mode === 'standalone' && initialTraceUrl) void loadTrace(initialTraceUrl, handlers);

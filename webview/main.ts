@@ -40,6 +40,7 @@ function start(): void {
     message: (msg) => (app ? app.receive(msg) : pending.push(msg)),
     trace: (parsed) => app?.loadParsed(parsed),
     progress: (chars) => app?.showProgress(chars),
+    cancelled: () => app?.invalidate(),
   }, document.body.dataset.traceUrl || undefined);
   const canvas = byId<HTMLCanvasElement>('timeline-canvas');
   app = new TimelineApp({

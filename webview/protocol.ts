@@ -12,6 +12,7 @@ import type {
   PausedInterval,
   PoolSample,
   PoolSaturation,
+  RecordingGap,
   Stall,
 } from '../model/loopData';
 
@@ -48,6 +49,14 @@ export interface DispatchesMessage extends DispatchChunk {
 export type ToWebview =
   /** A whole recording (Chrome Trace Event JSON text); replaces what is shown. */
   | { type: 'loadTrace'; text: string; name?: string }
+  /**
+   * One piece of a recording streamed in order (files too large for one message or one string).
+   * `seq` 0 starts a new recording and carries its name and size; the page acknowledges each piece
+   * with `traceChunkRead` and replaces what it shows only once `loadTraceEnd` arrives.
+   */
+  | { type: 'loadTraceChunk'; seq: number; text: string; name?: string; totalBytes?: number }
+  /** The streamed recording is complete, or (`cancelled`) abandoned: the page keeps what it showed. */
+  | { type: 'loadTraceEnd'; cancelled?: boolean }
   /** A new live thread. */
   | { type: 'sessionStarted'; session: SessionDescriptor }
   | DispatchesMessage
@@ -58,6 +67,8 @@ export type ToWebview =
   | { type: 'sites'; sessionId: string; sites: CallbackSite[] }
   /** Thread-pool pressure: new samples and saturation spans (either list may be empty). */
   | { type: 'pool'; sessionId: string; samples: PoolSample[]; saturations: PoolSaturation[] }
+  /** Intervals of the thread's time that were not recorded (the collector was unreachable); drawn hatched. */
+  | { type: 'gaps'; sessionId: string; gaps: RecordingGap[] }
   | { type: 'sessionEnded'; sessionId: string; endedAt: number; reason?: string }
   /** Select and scroll to the stall of a session that starts at `ts` (e.g. from "show worst stalls"). */
   | { type: 'revealStall'; sessionId: string; ts: number }
@@ -76,6 +87,8 @@ export type FromWebview =
   | { type: 'requestSave' }
   /** A recording finished loading and its first frame is drawn. */
   | { type: 'traceLoaded'; sessions: number; dispatches: number; stalls: number }
+  /** The page has taken piece `seq` of a streamed recording (the host sends a few pieces ahead, no more). */
+  | { type: 'traceChunkRead'; seq: number }
   /** The page failed to process something (e.g. a malformed recording). */
   | { type: 'viewError'; message: string };
 
@@ -86,7 +99,7 @@ export type FromWebviewType = FromWebview['type'];
 
 const toWebviewTypes: ReadonlySet<string> = new Set<ToWebviewType>([
   'loadTrace', 'sessionStarted', 'dispatches', 'stalls', 'loop', 'gc', 'paused', 'sites', 'pool',
-  'sessionEnded', 'revealStall', 'reset', 'error',
+  'sessionEnded', 'revealStall', 'reset', 'error', 'gaps', 'loadTraceChunk', 'loadTraceEnd',
 ]);
 
 function hasType(value: unknown): value is { type: string } & Record<string, unknown> {
@@ -116,6 +129,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return isNum(value.sessions) && isNum(value.dispatches) && isNum(value.stalls);
     case 'viewError':
       return isStr(value.message);
+    case 'traceChunkRead':
+      return isNum(value.seq) && value.seq >= 0;
     default:
       return false;
   }

@@ -3,7 +3,7 @@
  * view-protocol messages (a loaded recording is turned into the same messages first).
  */
 import { LodPyramid } from './lodPyramid';
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, RecordingGap, Stall } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { LANE_KINDS, laneOf, type LaneKind } from './resourceLanes';
 import { SliceColumns } from './sliceColumns';
@@ -29,6 +29,8 @@ export interface Track {
   /** Thread-pool samples and saturation spans, sorted by start (webview/poolGraph.ts draws them). */
   pool: PoolSample[];
   poolSaturations: PoolSaturation[];
+  /** Intervals not recorded (the collector was unreachable), sorted by start. */
+  gaps: RecordingGap[];
   sites: Map<number, CallbackSite>;
   /** Session-local typeId → page-wide type id. */
   typeMap: number[];
@@ -122,6 +124,9 @@ export class TimelineModel {
         sortedMerge(track.poolSaturations, msg.saturations);
         break;
       }
+      case 'gaps':
+        sortedMerge(this.track(msg.sessionId).gaps, msg.gaps);
+        break;
       case 'sites': {
         const sites = this.track(msg.sessionId).sites;
         for (const site of msg.sites) sites.set(site.asyncId, site);
@@ -157,7 +162,7 @@ export class TimelineModel {
     if (!track) {
       track = {
         session: session ?? { id, pid: 0, tid: 0, title: id, live: true },
-        lanes: [], stalls: [], loop: [], gc: [], paused: [], pool: [], poolSaturations: [], sites: new Map(), typeMap: [], sliceCount: 0,
+        lanes: [], stalls: [], loop: [], gc: [], paused: [], pool: [], poolSaturations: [], gaps: [], sites: new Map(), typeMap: [], sliceCount: 0,
       };
       this.byId.set(id, track);
       this.tracks.push(track);

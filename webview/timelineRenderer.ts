@@ -8,6 +8,7 @@ import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from
 import { drawPool } from './poolGraph';
 import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
 import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
+import { drawGaps } from './gapDrawing';
 import { createLodFrame, type LodFrame } from './lodPyramid';
 import { OverviewDrawing } from './overviewDrawing';
 import { LANE_LABELS, type LaneKind } from './resourceLanes';
@@ -174,6 +175,11 @@ export class TimelineRenderer {
       }
     }
     ctx.restore();
+
+    // Time the recording does not cover (the collector was unreachable): hatched, "not recorded".
+    if (track.gaps.length) {
+      drawGaps({ ctx, x0, width: tw, top: bandTop, bottom: bandBottom, dpr, color: theme.muted, textColor: theme.foreground, font, xOf }, track.gaps);
+    }
 
     // Stalls across the whole track, drawn last so nothing hides them.
     const lanesTop = this.y(st, band.rows[0].y + band.rows[0].h);

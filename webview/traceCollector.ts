@@ -2,7 +2,7 @@
  * Accumulates trace events per thread and turns them into view-protocol messages. Fed event by
  * event (from JSON.parse or from the line scanner's fast path for dispatches).
  */
-import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, StackFrame } from '../model/loopData';
+import type { CallbackSite, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, RecordingGap, Stall, StackFrame } from '../model/loopData';
 import type { SessionDescriptor, ToWebview } from './protocol';
 import { readStallContext } from '../model/stallContext';
 import { exactnessOf } from '../model/stallExactness';
@@ -57,6 +57,7 @@ interface ThreadAcc {
   sites: CallbackSite[];
   pool: PoolSample[];
   poolSaturations: PoolSaturation[];
+  gaps: RecordingGap[];
   end: number;
 }
 
@@ -111,7 +112,7 @@ export class TraceCollector {
     if (!acc) {
       acc = {
         session: { id, pid, tid, title: '', live: false },
-        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], pool: [], poolSaturations: [], end: -Infinity,
+        dispatches: new DispatchBuilder(), stalls: [], loop: new Map(), gc: [], paused: [], sites: [], pool: [], poolSaturations: [], gaps: [], end: -Infinity,
       };
       this.threads.set(id, acc);
     }
@@ -206,6 +207,9 @@ export class TraceCollector {
           return;
         }
         break;
+      case 'loopscope.gap':
+        acc.gaps.push({ ts, dur });
+        break;
       case 'loopscope.thread':
         // What the agent said of its thread (not required by the contract; used when present).
         if (typeof args.stallThresholdMs === 'number') acc.session.stallThresholdMs = args.stallThresholdMs;
@@ -244,6 +248,7 @@ export class TraceCollector {
       if (acc.paused.length) messages.push({ type: 'paused', sessionId, intervals: acc.paused.sort(byTs) });
       if (acc.sites.length) messages.push({ type: 'sites', sessionId, sites: acc.sites });
       if (acc.pool.length || acc.poolSaturations.length) messages.push({ type: 'pool', sessionId, samples: acc.pool.sort(byTs), saturations: acc.poolSaturations.sort(byTs) });
+      if (acc.gaps.length) messages.push({ type: 'gaps', sessionId, gaps: acc.gaps.sort(byTs) });
       messages.push({ type: 'sessionEnded', sessionId, endedAt: acc.end });
     }
     return messages;

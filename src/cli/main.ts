@@ -5,7 +5,7 @@ import { UsageError } from './recordArgs';
 import { ExportSettingError } from '../export/exportSettings';
 
 const USAGE = `usage:
-  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]
+  loopscope record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--max-events N] [--max-age S] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]
   loopscope view FILE [--port N] [--open]
   loopscope collect [--port N] [--state-file F] [--stall-threshold MS] [--promises] [--otlp] [--prometheus [HOST:]PORT]
   loopscope collect --print-env [--state-file F]

@@ -10,18 +10,21 @@ export interface RecordArgs {
   otlp: boolean;
   /** Serve a Prometheus endpoint while recording (`--prometheus [HOST:]PORT`). */
   prometheus: PrometheusAddress | undefined;
+  /** Store bounds (`--max-events`, `--max-age` seconds); undefined keeps the store's defaults. */
+  maxEvents?: number;
+  maxAgeSeconds?: number;
   command: string[];
 }
 
 /** A command line that cannot be run; the message says what to fix. */
 export class UsageError extends Error {}
 
-/** Parses `record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]`. */
+/** Parses `record [-o FILE] [--stall-threshold MS] [--fail-on-stall MS] [--promises] [--max-events N] [--max-age S] [--otlp] [--prometheus [HOST:]PORT] -- COMMAND [ARGS…]`. */
 export function parseRecordArgs(argv: readonly string[]): RecordArgs {
   const args: RecordArgs = { output: undefined, stallThresholdMs: 50, failOnStallMs: undefined, promises: false, otlp: false, prometheus: undefined, command: [] };
-  const number = (flag: string, value: string | undefined) => {
+  const number = (flag: string, value: string | undefined, unit = 'milliseconds') => {
     const n = Number(value);
-    if (value === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number of milliseconds`);
+    if (value === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number of ${unit}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -40,6 +43,8 @@ export function parseRecordArgs(argv: readonly string[]): RecordArgs {
     else if (flag === '--promises') args.promises = true;
     else if (flag === '--otlp') args.otlp = true;
     else if (flag === '--prometheus') args.prometheus = prometheusAddress(value());
+    else if (flag === '--max-events') args.maxEvents = number(flag, value(), 'dispatches');
+    else if (flag === '--max-age') args.maxAgeSeconds = number(flag, value(), 'seconds');
     else if (!a.startsWith('-')) {
       args.command = argv.slice(i);
       break;

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Collector } from '../collector/collector';
 import { agentEnvironment } from '../collector/agentEnv';
 import { writeRecording, serializeTrace } from '../collector/recording';
-import type { SessionStore } from '../collector/sessionStore';
+import { SessionStore, defaultStoreLimits, type StoreLimits } from '../collector/sessionStore';
 import { exitDespiteRetries, startExportIfEnabled } from '../export/startIfEnabled';
 import { parseRecordArgs } from './recordArgs';
 import { formatSummary, rankStalls } from './stallSummary';
@@ -16,7 +16,7 @@ const SETTLE_MS = 3000;
 /** `loopscope record`: runs COMMAND with the agent in every Node process it starts; returns the exit code. */
 export async function runRecord(argv: readonly string[], agentPath: string): Promise<number> {
   const args = parseRecordArgs(argv);
-  const collector = await Collector.start();
+  const collector = await Collector.start({ store: new SessionStore(storeLimits(args)) });
   collector.on('warning', (w) => process.stderr.write(`loopscope: ${w}\n`));
   const exporting = await startExportIfEnabled(collector.store, args, process.env, (w) => process.stderr.write(`loopscope: ${w}\n`)).catch(async (error: unknown) => {
     await collector.close();
@@ -95,6 +95,14 @@ export async function writeTrace(file: string, trace: ReturnType<typeof writeRec
   }
   out.end();
   await once(out, 'finish');
+}
+
+/** The store's bounds: the defaults, overridden by `--max-events` and `--max-age`. */
+function storeLimits(args: { maxEvents?: number; maxAgeSeconds?: number }): StoreLimits {
+  return {
+    maxEvents: args.maxEvents ?? defaultStoreLimits.maxEvents,
+    maxAgeMs: args.maxAgeSeconds !== undefined ? args.maxAgeSeconds * 1000 : defaultStoreLimits.maxAgeMs,
+  };
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -1,4 +1,4 @@
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, RecordingGap, Stall, StackFrame, ThreadInfo } from '../../model/loopData';
 import { PROTOCOL_VERSION } from '../../agent/protocol';
 import type { Session, SessionStore } from './sessionStore';
 import { readStallContext, sortedGc, withGc } from '../../model/stallContext';
@@ -46,6 +46,8 @@ export interface RecordedThread {
   /** Thread-pool samples and saturations (empty in recordings made before they existed). */
   pool: PoolSample[];
   poolSaturations: PoolSaturation[];
+  /** Intervals not recorded (the collector was unreachable). */
+  gaps: RecordingGap[];
   endedAt?: number;
   dropped: number;
 }
@@ -93,6 +95,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     for (const g of s.gc) events.push({ ph: 'X', cat: 'loopscope.gc', name: 'gc', pid, tid, ts: g.ts, dur: g.dur, args: { kind: g.kind } });
     for (const p of s.paused) events.push({ ph: 'X', cat: 'loopscope.paused', name: 'paused', pid, tid, ts: p.ts, dur: p.dur });
     events.push(...poolEvents(pid, tid, s.pool, s.poolSaturations));
+    for (const g of s.gaps) events.push({ ph: 'X', cat: 'loopscope.gap', name: 'not recorded', pid, tid, ts: g.ts, dur: g.dur });
     for (const site of s.sites.values()) {
       const { asyncId, functionName, url, lineNumber, columnNumber, generated } = site;
       const ts = s.info.startedAt;
@@ -100,7 +103,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     }
     events.push({
       ph: 'i', s: 't', cat: 'loopscope.thread', name: 'thread', pid, tid, ts: s.info.startedAt,
-      args: { ...s.info, endedAt: s.endedAt, resourceTypes: s.resourceTypes },
+      args: { ...s.info, endedAt: s.endedAt, resourceTypes: s.resourceTypes, droppedByAgent: s.droppedByAgent, droppedByStore: s.droppedByStore },
     });
   }
   return { traceEvents: events, metadata: { ...metadata, loopscope: { protocolVersion: PROTOCOL_VERSION, droppedEvents: dropped } } };
@@ -138,7 +141,7 @@ export function readRecording(text: string): RecordedThread[] {
     if (!t) {
       t = {
         info: { protocolVersion: PROTOCOL_VERSION, pid, ppid: 0, tid: Math.max(0, tid - 1), isMainThread: tid <= 1, nodeVersion: '', argv: [], title: '', startedAt: 0, stallThresholdMs: 50 },
-        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], pool: [], poolSaturations: [], dropped: 0, rows: [],
+        resourceTypes: [], chunks: [], stalls: [], loop: [], gc: [], paused: [], sites: [], pool: [], poolSaturations: [], gaps: [], dropped: 0, rows: [],
       };
       threads.set(key, t);
     }
@@ -158,6 +161,7 @@ export function readRecording(text: string): RecordedThread[] {
     else if (e.cat === 'loopscope.gc') t.gc.push({ ts, dur, kind: String(args.kind ?? 'other') });
     else if (e.cat === 'loopscope.paused') t.paused.push({ ts, dur });
     else if (e.cat === POOL_CATEGORY) readPoolEvent(e, t.pool, t.poolSaturations);
+    else if (e.cat === 'loopscope.gap') t.gaps.push({ ts, dur });
     else if (e.cat === 'loopscope.site') t.sites.push({ asyncId: Number(args.asyncId), ...framesOf([args])[0] });
     else if (e.ph === 'C' && (e.name === 'eventLoopDelay' || e.name === 'eventLoopUtilization')) {
       const key = `${e.pid}:${e.tid}:${ts}`;
@@ -247,6 +251,7 @@ export function importRecording(store: SessionStore, text: string): Session[] {
     session.paused.push(...t.paused);
     session.pool.push(...t.pool);
     session.poolSaturations.push(...t.poolSaturations);
+    session.gaps.push(...t.gaps);
     for (const site of t.sites) session.sites.set(site.asyncId, site);
     session.droppedByAgent = t.dropped;
     for (const chunk of t.chunks) store.addDispatches(session, chunk);

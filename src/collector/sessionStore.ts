@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, Stall, ThreadInfo } from '../../model/loopData';
+import type { CallbackSite, DispatchChunk, GcPause, LoopSample, PausedInterval, PoolSample, PoolSaturation, RecordingGap, Stall, ThreadInfo } from '../../model/loopData';
+import { closeGap, earliestTs, openGap } from './recordingGaps';
 
 /** Limits that keep a store's memory bounded whatever the load. */
 export interface StoreLimits {
@@ -22,6 +23,10 @@ export class Session {
   /** Thread-pool pressure samples and saturation spans (sent only while the pool is in use). */
   readonly pool: PoolSample[] = [];
   readonly poolSaturations: PoolSaturation[] = [];
+  /** Intervals lost while the agent could not reach the collector. */
+  readonly gaps: RecordingGap[] = [];
+  /** While reconnected but before new data came: where the gap being measured starts. */
+  gapFrom: number | undefined;
   readonly sites = new Map<number, CallbackSite>();
   /** Resource type names; a dispatch's `typeId` indexes this. */
   readonly resourceTypes: string[] = [];
@@ -72,6 +77,7 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
   open(info: ThreadInfo): Session {
     for (const s of this.sessions.values()) {
       if (s.info.pid === info.pid && s.info.tid === info.tid && s.info.startedAt === info.startedAt) {
+        if (!s.live && s.endReason !== undefined) openGap(s);
         s.endedAt = undefined;
         s.endReason = undefined;
         return s;
@@ -96,6 +102,7 @@ export class SessionStore extends EventEmitter<SessionStoreEvents> {
   /** Adds a block of dispatches and drops the oldest data past the limits. */
   addDispatches(session: Session, chunk: DispatchChunk): void {
     if (chunk.count === 0) return;
+    if (session.gapFrom !== undefined) closeGap(session, earliestTs(chunk));
     session.chunks.push(chunk);
     session.eventCount += chunk.count;
     this.totalEvents += chunk.count;

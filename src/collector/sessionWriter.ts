@@ -3,6 +3,7 @@ import { ProtocolError, type DispatchBatch } from './frameDecoder';
 import type { DispatchChunk, ThreadInfo } from '../../model/loopData';
 import type { Session, SessionStore } from './sessionStore';
 import { exactnessOf } from '../../model/stallExactness';
+import { noteDropped } from './recordingGaps';
 
 /** Turns a validated hello into thread info, refusing other protocol versions by name. */
 export function threadInfoFromHello(hello: HelloMessage): ThreadInfo {
@@ -77,6 +78,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
     }
     case 'dropped':
       session.droppedByAgent = m.count;
+      noteDropped(session);
       break;
     case 'bye':
       store.end(session, m.ts);

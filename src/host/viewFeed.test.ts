@@ -49,6 +49,24 @@ describe('ViewFeed', () => {
   });
 });
 
+describe('ViewFeed over a long run', () => {
+  it('keeps sending new loop samples and stalls once the store trims its capped lists', () => {
+    const { store, session } = storeWithSession();
+    const feed = feedFor(() => store.list());
+    const cap = 5;
+    const push = (ts: number) => {
+      session.loop.push({ ts, p50: 1, p99: 2, max: 3, utilization: 0.1 });
+      if (session.loop.length > cap) session.loop.splice(0, session.loop.length - cap);
+    };
+    for (let i = 0; i < cap; i++) push(i);
+    feed.collect();
+    push(100);
+    push(101);
+    const loops = feed.collect().filter((m) => m.type === 'loop');
+    expect(loops).toMatchObject([{ samples: [{ ts: 100 }, { ts: 101 }] }]);
+  });
+});
+
 describe('chunks', () => {
   it('finds chunks after the last one sent, even when older ones were dropped', () => {
     const [a, b, c] = [chunk(1, 0), chunk(1, 1), chunk(1, 2)];

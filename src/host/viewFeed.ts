@@ -15,14 +15,16 @@ export const maxDispatchesPerMessage = 100_000;
 /** What was already sent of one session. */
 interface Cursor {
   lastChunk: DispatchChunk | undefined;
-  stalls: number;
-  loop: number;
-  gc: number;
-  paused: number;
+  /** The last item sent of each capped list (the store trims them oldest first, so counts would stop moving). */
+  stalls: object | undefined;
+  loop: object | undefined;
+  gc: object | undefined;
+  paused: object | undefined;
   hostPaused: number;
   sites: number;
-  pool: number;
-  poolSaturations: number;
+  pool: object | undefined;
+  poolSaturations: object | undefined;
+  gaps: number;
   ended: boolean;
 }
 
@@ -57,7 +59,7 @@ export class ViewFeed {
       seen.add(session.id);
       let cursor = this.cursors.get(session.id);
       if (!cursor) {
-        cursor = { lastChunk: undefined, stalls: 0, loop: 0, gc: 0, paused: 0, hostPaused: 0, sites: 0, pool: 0, poolSaturations: 0, ended: false };
+        cursor = { lastChunk: undefined, stalls: undefined, loop: undefined, gc: undefined, paused: undefined, hostPaused: 0, sites: 0, pool: undefined, poolSaturations: undefined, gaps: 0, ended: false };
         this.cursors.set(session.id, cursor);
         out.push({ type: 'sessionStarted', session: describeSession(session) });
       }
@@ -73,29 +75,32 @@ export class ViewFeed {
     cursor.lastChunk = session.chunks[session.chunks.length - 1] ?? cursor.lastChunk;
 
     const pauses = this.source.pausesFor(session);
-    const newStalls = tail(session.stalls, cursor.stalls);
-    cursor.stalls = session.stalls.length;
+    const newStalls = after(session.stalls, cursor.stalls);
+    cursor.stalls = session.stalls[session.stalls.length - 1] ?? cursor.stalls;
     const kept = stallsOutsidePauses(newStalls, [...session.paused, ...pauses.intervals], pauses.openSince);
     if (kept.length) out.push({ type: 'stalls', sessionId, stalls: kept });
 
-    const loop = tail(session.loop, cursor.loop);
-    cursor.loop = session.loop.length;
+    const loop = after(session.loop, cursor.loop);
+    cursor.loop = session.loop[session.loop.length - 1] ?? cursor.loop;
     if (loop.length) out.push({ type: 'loop', sessionId, samples: loop });
 
-    const gc = tail(session.gc, cursor.gc);
-    cursor.gc = session.gc.length;
+    const gc = after(session.gc, cursor.gc);
+    cursor.gc = session.gc[session.gc.length - 1] ?? cursor.gc;
     if (gc.length) out.push({ type: 'gc', sessionId, pauses: gc });
 
-    const paused: PausedInterval[] = [...tail(session.paused, cursor.paused), ...tail(pauses.intervals, cursor.hostPaused)];
-    cursor.paused = session.paused.length;
+    const paused: PausedInterval[] = [...after(session.paused, cursor.paused), ...tail(pauses.intervals, cursor.hostPaused)];
+    cursor.paused = session.paused[session.paused.length - 1] ?? cursor.paused;
     cursor.hostPaused = pauses.intervals.length;
     if (paused.length) out.push({ type: 'paused', sessionId, intervals: paused });
 
-    const pool = tail(session.pool, cursor.pool);
-    const saturations = tail(session.poolSaturations, cursor.poolSaturations);
-    cursor.pool = session.pool.length;
-    cursor.poolSaturations = session.poolSaturations.length;
+    const pool = after(session.pool, cursor.pool);
+    const saturations = after(session.poolSaturations, cursor.poolSaturations);
+    cursor.pool = session.pool[session.pool.length - 1] ?? cursor.pool;
+    cursor.poolSaturations = session.poolSaturations[session.poolSaturations.length - 1] ?? cursor.poolSaturations;
     if (pool.length || saturations.length) out.push({ type: 'pool', sessionId, samples: pool, saturations });
+    const gaps = tail(session.gaps, cursor.gaps);
+    cursor.gaps = session.gaps.length;
+    if (gaps.length) out.push({ type: 'gaps', sessionId, gaps });
 
     if (session.sites.size > cursor.sites) {
       out.push({ type: 'sites', sessionId, sites: [...session.sites.values()].slice(cursor.sites) });
@@ -112,6 +117,13 @@ export class ViewFeed {
 /** Items after index `from`; when the array shrank (trimmed), everything it holds. */
 function tail<T>(items: readonly T[], from: number): T[] {
   return from > items.length ? [...items] : items.slice(from);
+}
+
+/** Items after `last` (searched from the end); all of them when `last` is undefined or was trimmed away. */
+function after<T extends object>(items: readonly T[], last: object | undefined): T[] {
+  if (!last) return [...items];
+  for (let i = items.length - 1; i >= 0; i--) if (items[i] === last) return items.slice(i + 1);
+  return [...items];
 }
 
 /** The chunks after `last`; all of them when `last` is gone (the store drops oldest first, so the rest are newer). */

@@ -12,16 +12,19 @@ export type RunningCollector = Awaited<ReturnType<typeof Collector.start>>;
 export class CollectorHost implements vscode.Disposable {
   private running: Promise<RunningCollector> | undefined;
   private started: RunningCollector | undefined;
+  /** Port and token of the first collector: a restarted one takes them again, so that agents reconnect. */
+  private identity: { port: number; token: string } | undefined;
 
   constructor(private readonly model: SessionsModel, readonly agentPath: string, private readonly settings: () => Settings) {}
 
   /** The collector, started if needed; a failed start is retried on the next call. */
   ready(): Promise<RunningCollector> {
     if (!this.running) {
-      this.running = Collector.start({ store: this.model.store }).then(
+      this.running = this.start().then(
         (c) => {
           c.on('warning', (message: string) => this.model.warn(message));
           this.started = c;
+          this.identity ??= { port: Number(new URL(c.url).port), token: c.token };
           return c;
         },
         (err: unknown) => {
@@ -31,6 +34,34 @@ export class CollectorHost implements vscode.Disposable {
       );
     }
     return this.running;
+  }
+
+  /**
+   * Closes the collector (if running) and starts it again on the same port with the same token,
+   * into the same store: agents streaming to it reconnect, and their sessions record the gap.
+   * `whileDown` runs between the two (a test uses it to keep the collector away for a while).
+   */
+  async restart(whileDown?: () => Promise<void>): Promise<RunningCollector> {
+    const running = this.running;
+    this.running = undefined;
+    this.started = undefined;
+    await running?.then((c) => c.close(), () => undefined);
+    await whileDown?.();
+    return this.ready();
+  }
+
+  /** Same port and token as before when there was a before; a taken port gets a new one (agents then cannot return). */
+  private async start(): Promise<RunningCollector> {
+    const store = this.model.store;
+    if (!this.identity) return Collector.start({ store });
+    try {
+      return await Collector.start({ store, ...this.identity });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      this.model.warn(`the collector's port ${this.identity.port} is taken; processes started before cannot reconnect`);
+      this.identity = undefined;
+      return Collector.start({ store });
+    }
   }
 
   /** The collector's URL once started. */

@@ -10,6 +10,8 @@ import { TimelinePanel, type TimelineDeps } from './timelinePanel';
 
 /** Source maps of the recordings opened in this window. */
 const recordingMaps = new SourceMapper();
+/** Recordings larger than this are streamed to the page in pieces instead of read as one string. */
+const STREAM_ABOVE_BYTES = 256 * 1024 * 1024;
 
 /** Opens `uri` (or a file the user picks); a malformed file gets a message and the timeline keeps what it had. */
 export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<boolean> {
@@ -19,6 +21,13 @@ export async function openRecording(uri: unknown, deps: TimelineDeps): Promise<b
   }))?.[0];
   if (!file) return false;
   const name = path.basename(file.fsPath || file.path);
+  if (file.scheme === 'file' && (await vscode.workspace.fs.stat(file)).size > STREAM_ABOVE_BYTES) {
+    // Too large for one string (V8 caps them near 512 MB): the page reads it streamed; the
+    // editor's flags are not built for it (that would need a second streamed reading).
+    deps.log.info(`Streaming ${name} to the timeline (large recording)`);
+    deps.model.setRecording(name, []);
+    return TimelinePanel.show(deps).streamTrace(file.fsPath, name);
+  }
   let text: string;
   let sessions: Session[];
   try {

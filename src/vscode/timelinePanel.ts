@@ -7,6 +7,7 @@ import { isFromWebview, type FromWebview, type ToWebview } from '../../webview/p
 import type { SessionsModel } from '../host/sessionsModel';
 import { ViewFeed } from '../host/viewFeed';
 import { sourceTarget } from '../host/sourceTarget';
+import { TraceStreamer } from '../host/traceStreamer';
 
 /** How often new data is posted to the page (batched). */
 const flushMs = 100;
@@ -30,6 +31,9 @@ export class TimelinePanel implements vscode.Disposable {
   private dirty = true;
   /** The recording shown, replayed when the page reloads. */
   private trace: { text: string; name: string } | undefined;
+  /** A recording streamed from a file (too large for one message), re-streamed when the page reloads. */
+  private traceFile: { file: string; name: string } | undefined;
+  private readonly streamer = new TraceStreamer((m) => void this.panel.webview.postMessage(m));
   private pending: ToWebview[] = [];
   /** Errors we asked the page to show; the page echoes them as `viewError`, which must not notify twice. */
   private readonly sentErrors = new Set<string>();
@@ -72,8 +76,47 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Shows a recording (Chrome trace text) in place of what is shown. */
   loadTrace(text: string, name: string): void {
+    this.streamer.abort();
+    this.traceFile = undefined;
     this.trace = { text, name };
     this.post({ type: 'loadTrace', text, name });
+  }
+
+  /**
+   * Shows a recording file of any size: streamed to the page in pieces, with a cancellable
+   * progress notification. Resolves true when the whole file was sent.
+   */
+  async streamTrace(file: string, name: string): Promise<boolean> {
+    this.streamer.abort();
+    this.trace = undefined;
+    this.traceFile = { file, name };
+    if (!this.ready) return true; // streamed on 'ready'
+    return this.runStream(file, name);
+  }
+
+  private runStream(file: string, name: string): Promise<boolean> {
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Loopscope: opening ${name}`, cancellable: true },
+      async (progress, token) => {
+        let reported = 0;
+        try {
+          const outcome = await this.streamer.stream(file, name, {
+            cancelled: () => token.isCancellationRequested,
+            progress: (bytes, total) => {
+              const pct = (bytes / Math.max(1, total)) * 100;
+              progress.report({ increment: pct - reported, message: `${(bytes / 1048576).toFixed(0)} of ${(total / 1048576).toFixed(0)} MB` });
+              reported = pct;
+            },
+          });
+          if (outcome === 'cancelled') this.traceFile = undefined;
+          return outcome === 'done';
+        } catch (err) {
+          this.traceFile = undefined;
+          void vscode.window.showErrorMessage(`Loopscope: cannot read ${name}: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        }
+      },
+    ));
   }
 
   /** Selects a stall in the page. */
@@ -85,6 +128,8 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Forgets everything shown (the sessions were cleared). */
   reset(): void {
+    this.streamer.abort();
+    this.traceFile = undefined;
     this.trace = undefined;
     this.feed.reset();
     this.post({ type: 'reset' });
@@ -134,7 +179,9 @@ export class TimelinePanel implements vscode.Disposable {
         // Data first, then what was asked meanwhile (a revealStall needs its stall to be there).
         this.ready = true;
         this.feed.reset();
+        this.streamer.abort();
         if (this.trace) void this.panel.webview.postMessage({ type: 'loadTrace', ...this.trace } satisfies ToWebview);
+        if (this.traceFile) void this.runStream(this.traceFile.file, this.traceFile.name);
         this.dirty = true;
         this.flush();
         for (const p of this.pending.filter((p) => p.type !== 'loadTrace')) void this.panel.webview.postMessage(p);
@@ -150,6 +197,9 @@ export class TimelinePanel implements vscode.Disposable {
         this.deps.log.error(`Timeline page: ${m.message}`);
         if (!this.sentErrors.delete(m.message)) void vscode.window.showErrorMessage(`Loopscope timeline: ${m.message}`);
         break;
+      case 'traceChunkRead':
+        this.streamer.acknowledged(m.seq);
+        break;
       case 'traceLoaded':
         this.deps.log.info(`Recording shown: ${m.sessions} sessions, ${m.dispatches} dispatches, ${m.stalls} stalls`);
         break;
@@ -160,6 +210,7 @@ export class TimelinePanel implements vscode.Disposable {
   dispose(): void {
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
     clearInterval(this.timer);
+    this.streamer.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
