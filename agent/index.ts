@@ -10,6 +10,7 @@ import { readAgentConfig, type ResolvedConfig } from './config';
 import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
+import { createSampleSlots, writeGcPause, writeLoopSample } from './sampleSlots';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 
@@ -46,7 +47,9 @@ function main(): void {
 
 function start(config: ResolvedConfig): void {
   const ring = createRing();
+  const slots = createSampleSlots();
   const data: TransportWorkerData = {
+    samplesSab: slots.sab,
     loopscopeAgentWorker: true,
     sab: ring.sab,
     capacity: ring.capacity,
@@ -120,8 +123,9 @@ function start(config: ResolvedConfig): void {
       ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
     },
     sink: {
-      loop: (ts, p50, p99, max, utilization) => post({ t: 'loop', ts, p50, p99, max, utilization }),
-      gc: (ts, dur, kind) => post({ t: 'gc', ts, dur, kind }),
+      // In shared memory, read by the worker when it flushes: a post per sample woke it each time.
+      loop: (ts, p50, p99, max, utilization) => writeLoopSample(slots, ts, p50, p99, max, utilization, recorder?.takeFolded() ?? 0),
+      gc: (ts, dur, kind) => writeGcPause(slots, ts, dur, kind),
     },
   });
 

@@ -3,7 +3,8 @@ import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:pe
 /** Messages the sampler hands to the transport. */
 export interface LoopSink {
   loop(ts: number, p50: number, p99: number, max: number, utilization: number): void;
-  gc(ts: number, dur: number, kind: string): void;
+  /** `kind` is V8's GC flag (1 minor, 2 major, 4 incremental, 8 weak callbacks). */
+  gc(ts: number, dur: number, kind: number): void;
 }
 
 /** Options for the sampler. */
@@ -29,7 +30,6 @@ export interface LoopSamplerOptions {
 // 20 ms: 50 native timer wakeups a second rather than 100, and still finer than a stall.
 const HISTOGRAM_RESOLUTION_MS = 20;
 const IDLE_SAMPLE_MS = 1000;
-const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 
 /**
  * Samples loop delay (monitorEventLoopDelay), utilisation (eventLoopUtilization) and GC pauses.
@@ -96,7 +96,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
         options.markOwn();
         for (const entry of list.getEntries()) {
           const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
-          options.sink.gc((origin + entry.startTime) * 1000, entry.duration * 1000, GC_KINDS[kind] ?? 'other');
+          options.sink.gc((origin + entry.startTime) * 1000, entry.duration * 1000, kind);
         }
       } catch {
         // ignore

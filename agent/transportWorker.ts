@@ -5,7 +5,8 @@
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY } from './sharedRing';
-import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type StallMessage } from './protocol';
+import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type LoopMessage, type StallMessage } from './protocol';
+import { SampleReader, viewSampleSlots } from './sampleSlots';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
@@ -18,6 +19,7 @@ const KEEP = 64;
 const data = workerData as TransportWorkerData;
 const ring = viewRing(data.sab, data.capacity);
 const link = new CollectorLink(data.url, data.token, data.hello);
+const samples = new SampleReader(viewSampleSlots(data.samplesSab));
 const captures: Capture[] = [];
 const pauses: PauseSpan[] = [];
 const pendingStalls: { note: StallNote; arrived: number }[] = [];
@@ -64,6 +66,7 @@ function nowEpoch(): number {
 
 /** Sends the dispatches written since the last flush. */
 function flushDispatches(): void {
+  flushSamples();
   // Drained straight into the frame that is sent: one copy out of the ring, none more.
   for (let n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME); n > 0; n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME)) {
     const frame = createDispatchFrame(n);
@@ -75,6 +78,18 @@ function flushDispatches(): void {
     reportedDropped = dropped;
     link.send({ t: 'dropped', count: dropped });
   }
+}
+
+/** Sends the loop samples and GC pauses the recording thread wrote into shared memory since the last flush. */
+function flushSamples(): void {
+  samples.read(
+    (s) => {
+      const m: LoopMessage = { t: 'loop', ts: s.ts, p50: s.p50, p99: s.p99, max: s.max, utilization: s.utilization };
+      if (s.folded > 0) m.folded = s.folded;
+      link.send(m);
+    },
+    (ts, dur, kind) => link.send({ t: 'gc', ts, dur, kind }),
+  );
 }
 
 /** Emits the stalls whose stack has arrived (or can no longer arrive), joined with it. */
