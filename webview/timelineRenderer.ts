@@ -5,6 +5,7 @@
  */
 import { formatDuration, formatOffset, tickStep } from './format';
 import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from './graphDrawing';
+import { drawFoldedNote } from './foldedTicks';
 import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
 import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
 import { createLodFrame, type LodFrame } from './lodPyramid';
@@ -143,6 +144,7 @@ export class TimelineRenderer {
         this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
       } else if (row.kind === 'utilization') {
         drawUtilization(g, track.loop, theme);
+        drawFoldedNote(g, track.loop, theme, font, dpr);
         this.label('Utilisation', y, h, font);
       } else if (row.kind === 'gc') {
         drawGc(g, track.gc, theme);
