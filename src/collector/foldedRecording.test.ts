@@ -3,7 +3,7 @@ import { Session } from './sessionStore';
 import { readRecording, serializeTrace, writeRecording } from './recording';
 import { decodeTextFrame } from './frameDecoder';
 
-const info = { pid: 1, ppid: 0, tid: 0, isMainThread: true, nodeVersion: 'v20', argv: [], title: 't', startedAt: 1e15, stallThresholdMs: 50 };
+const info = { protocolVersion: 1, pid: 1, ppid: 0, tid: 0, isMainThread: true, nodeVersion: 'v20', argv: [], title: 't', startedAt: 1e15, stallThresholdMs: 50 };
 
 describe('folded nextTick counts', () => {
   it('survive a recording round trip, and samples without any stay without', () => {
