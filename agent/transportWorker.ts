@@ -13,6 +13,10 @@ import type { StallNote, ToTransport, TransportWorkerData } from './agentMessage
 
 // Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
 const FLUSH_INTERVAL_MS = 50;
+// Under load, fewer and larger frames: each flush costs a frame, a copy and a send, and the
+// watchdog's polls already wake the worker. A ring a quarter full is flushed at once all the same.
+const BUSY_FLUSH_INTERVAL_MS = 100;
+const BUSY_RECORDS = 256;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
 
@@ -30,7 +34,9 @@ let lastFlush = 0;
 /** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll or the flush timer. */
 function maybeFlush(): void {
   const now = nowEpoch();
-  if (now - lastFlush < FLUSH_INTERVAL_MS) return;
+  const unread = unreadRecords(ring);
+  const interval = unread < BUSY_RECORDS ? FLUSH_INTERVAL_MS : unread < ring.capacity / 4 ? BUSY_FLUSH_INTERVAL_MS : 0;
+  if (now - lastFlush < interval) return;
   lastFlush = now;
   flushDispatches();
   settleStalls(false);
