@@ -5,6 +5,8 @@ export interface TransportWorkerData {
   loopscopeAgentWorker: true;
   sab: SharedArrayBuffer;
   capacity: number;
+  /** Loop samples and GC pauses (agent/sampleSlots.ts). */
+  samplesSab: SharedArrayBuffer;
   url: string;
   token: string;
   stallThresholdMs: number;

@@ -1,4 +1,4 @@
-import type WebSocket from 'ws';
+import { CollectorSocket } from './collectorSocket';
 import { TOKEN_HEADER, type AgentMessage, type HelloMessage } from './protocol';
 
 /** Bytes kept for sending while the collector is slow or away; older dispatch frames go first. */
@@ -19,7 +19,7 @@ interface Pending {
 export class CollectorLink {
   /** Dispatch records dropped because the backlog was full. */
   droppedRecords = 0;
-  private socket: WebSocket | undefined;
+  private socket: CollectorSocket | undefined;
   private open = false;
   private readonly backlog: Pending[] = [];
   private backlogBytes = 0;
@@ -37,18 +37,9 @@ export class CollectorLink {
   /** Starts (or restarts) the connection. */
   connect(): void {
     this.retryTimer = undefined;
-    let socket: WebSocket;
+    let socket: CollectorSocket;
     try {
-      // Loaded on first use so that the watchdog is running before ws is evaluated.
-      const WebSocketClass = require('ws') as typeof WebSocket;
-      socket = new WebSocketClass(this.url, {
-        headers: { [TOKEN_HEADER]: this.token },
-        perMessageDeflate: false,
-        handshakeTimeout: 5000,
-        // An all-zero mask makes ws skip masking: the frames never leave loopback, and masking
-        // in JavaScript was most of the transport's CPU at high event rates.
-        generateMask: (mask: Buffer) => mask.fill(0),
-      });
+      socket = new CollectorSocket(this.url, { headers: { [TOKEN_HEADER]: this.token }, handshakeTimeout: 5000 });
     } catch {
       this.scheduleRetry();
       return;

@@ -56,10 +56,21 @@ export interface DispatchRecorder {
   activeWithin(ms: number): boolean;
   /** Runs `schedule`, which creates one of the agent's own resources: its callbacks are never recorded. */
   asAgent<T>(schedule: () => T): T;
+  /** Short nextTick callbacks counted (not recorded) since the last call; resets the count. */
+  takeFolded(): number;
 }
 
 const MAX_DEPTH = 256;
 const TYPE_TABLE = 1 << 16; // direct-mapped asyncId → type cache; a miss falls back to the resource itself
+/**
+ * nextTick callbacks shorter than this are counted, not recorded: they are most of a server's
+ * dispatches (10 of 13 per HTTP request) and, at 0.2 µs a clock read on a loaded machine, timing
+ * each from both ends was a large part of the agent's cost. They are timed from the previous
+ * hook to their end (one clock read), so a long one is still recorded and can be a stall.
+ */
+const FOLD_BELOW_MS = 1;
+/** stackOwn value of a nextTick callback being timed from the previous hook. */
+const FOLD = 2;
 
 /** Installs the hooks. Every hook body is guarded: a throw inside an async hook kills the process. */
 export function startDispatchRecorder(options: RecorderOptions): DispatchRecorder {
@@ -97,6 +108,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   };
   const unknownType = typeIdOf('UNKNOWN');
   const promiseType = typeIdOf('PROMISE');
+  const tickType = typeIdOf('TickObject');
+  let folded = 0;
 
   // Callbacks that once ran long: their next resources get a creation-site stack (cheap: only those).
   const slowCallbacks = new WeakSet<object>();
@@ -150,7 +163,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     try {
       const slot = asyncId & (TYPE_TABLE - 1);
       tableKey[slot] = asyncId;
-      tableType[slot] = typeIdOf(type);
+      tableType[slot] = type === 'TickObject' ? tickType : typeIdOf(type);
       tableTrigger[slot] = triggerAsyncId;
       pool?.onInit(tableType[slot], asyncId, resource); // thread-pool pressure: a request may be submitted
       if (slowSeen) {
@@ -168,6 +181,22 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     try {
       // The agent's own beat is invisible: no depth, no heartbeat, no activity.
       if (isOwn(asyncId)) return;
+      // A nextTick callback starts where the previous hook left off: ticks run back to back
+      // after a callback, with no clock read here. Its span then also covers any microtasks
+      // that queued it, an upper bound that only matters when it is long (it is then recorded).
+      const tickSlot = asyncId & (TYPE_TABLE - 1);
+      if (tableKey[tickSlot] === asyncId && tableType[tickSlot] === tickType) {
+        if (depth === 0) control[C_IN_CALLBACK] = 1;
+        if (depth < MAX_DEPTH) {
+          stackStart[depth] = lastEvent;
+          stackAsyncId[depth] = asyncId;
+          stackTrigger[depth] = tableTrigger[tickSlot];
+          stackType[depth] = tickType;
+          stackOwn[depth] = FOLD;
+        }
+        depth++;
+        return;
+      }
       const t = now();
       if (depth === 0) {
         gapStall(t);
@@ -225,6 +254,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         if (depth >= MAX_DEPTH) continue;
         if (stackAsyncId[depth] === asyncId) {
           if (stackOwn[depth] === 0) record(depth, t);
+          else if (stackOwn[depth] === FOLD) {
+            if (t - stackStart[depth] < FOLD_BELOW_MS) folded++;
+            else record(depth, t);
+          }
           break;
         }
       }
@@ -302,6 +335,11 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     },
     finish: () => {
       if (depth === 0) gapStall(now());
+    },
+    takeFolded: () => {
+      const n = folded;
+      folded = 0;
+      return n;
     },
   };
 }

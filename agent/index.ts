@@ -15,6 +15,7 @@ import { createThreadPoolTracker } from './threadPoolTracker';
 import { currentOsThreadId } from './threadState';
 import { installSignalFlush } from './signalFlush';
 import { mainThreadInspectable } from './inspectorAvailable';
+import { createSampleSlots, writeGcPause, writeLoopSample } from './sampleSlots';
 import { PROTOCOL_VERSION, type WireFrame } from './protocol';
 import type { ToTransport, TransportWorkerData } from './agentMessages';
 import { readKernelTid } from './threadCounters';
@@ -64,7 +65,9 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
   // Read once per stall as it is noted (the context's window then ends with the stall), and as
   // the first callback after an idle spell wakes the worker (a baseline at that stall's start).
   const readCounters = createCounterReader(process.pid, kernelTid);
+  const slots = createSampleSlots();
   const data: TransportWorkerData = {
+    samplesSab: slots.sab,
     loopscopeAgentWorker: true,
     sab: ring.sab,
     capacity: ring.capacity,
@@ -93,7 +96,11 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       serviceName: process.env.OTEL_SERVICE_NAME || undefined,
     },
   };
-  const worker = new Worker(__filename, { workerData: data, stdout: true, stderr: true, execArgv: [] });
+  // A small young generation: the worker allocates little (frames are off-heap), and V8's default
+  // semi-spaces were 0.8 MB of its idle RSS, measured here. The old-generation cap is far above
+  // what a long disconnection's kept control messages reach.
+  const resourceLimits = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
+  const worker = new Worker(__filename, { workerData: data, stdout: true, stderr: true, execArgv: [], resourceLimits });
   // Listeners first, then unref: a listener added after unref() would keep the program alive.
   worker.on('error', () => {});
   worker.unref();
@@ -163,11 +170,12 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
     },
     sink: {
+      // In shared memory, read by the worker when it flushes: a post per sample woke it each time.
       loop: (ts, p50, p99, max, utilization) => {
-        post({ t: 'loop', ts, p50, p99, max, utilization });
+        writeLoopSample(slots, ts, p50, p99, max, utilization, recorder?.takeFolded() ?? 0);
         postPool(performance.now(), false);
       },
-      gc: (ts, dur, kind) => post({ t: 'gc', ts, dur, kind }),
+      gc: (ts, dur, kind) => writeGcPause(slots, ts, dur, kind),
     },
   });
 

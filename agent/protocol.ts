@@ -130,6 +130,11 @@ export interface LoopMessage {
   p99: number;
   max: number;
   utilization: number;
+  /**
+   * Short nextTick callbacks (TickObject) that ran in this window and were counted instead of
+   * recorded one by one (absent when none). One that blocked the loop is still a stall.
+   */
+  folded?: number;
 }
 
 /** A GC pause. */

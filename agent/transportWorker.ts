@@ -5,7 +5,8 @@
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY, H_BEAT, H_HEARTBEAT } from './sharedRing';
-import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type StallMessage, type WireStallContext } from './protocol';
+import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type LoopMessage, type StallMessage, type WireStallContext } from './protocol';
+import { SampleReader, viewSampleSlots } from './sampleSlots';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
 import type { StallNote, ToTransport, TransportWorkerData } from './agentMessages';
@@ -14,6 +15,10 @@ import { exactnessFields } from './captureExactness';
 
 // Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
 const FLUSH_INTERVAL_MS = 50;
+// Under load, fewer and larger frames: each flush costs a frame, a copy and a send, and the
+// watchdog's polls already wake the worker. A ring a quarter full is flushed at once all the same.
+const BUSY_FLUSH_INTERVAL_MS = 100;
+const BUSY_RECORDS = 256;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
 /** How long a worker's transport waits for the worker's title before it connects without it. */
@@ -22,6 +27,7 @@ const TITLE_WAIT_MS = 1000;
 const data = workerData as TransportWorkerData;
 const ring = viewRing(data.sab, data.capacity);
 const link = new CollectorLink(data.url, data.token, data.hello);
+const samples = new SampleReader(viewSampleSlots(data.samplesSab));
 const captures: Capture[] = [];
 const pauses: PauseSpan[] = [];
 const pendingStalls: { note: StallNote; arrived: number; context?: WireStallContext }[] = [];
@@ -35,7 +41,9 @@ function maybeFlush(): void {
   const now = nowEpoch();
   // Every poll, not every flush: a stall then has a baseline within one poll of its start.
   counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
-  if (now - lastFlush < FLUSH_INTERVAL_MS) return;
+  const unread = unreadRecords(ring);
+  const interval = unread < BUSY_RECORDS ? FLUSH_INTERVAL_MS : unread < ring.capacity / 4 ? BUSY_FLUSH_INTERVAL_MS : 0;
+  if (now - lastFlush < interval) return;
   lastFlush = now;
   flushDispatches();
   settleStalls(false);
@@ -70,6 +78,7 @@ function nowEpoch(): number {
 
 /** Sends the dispatches written since the last flush. */
 function flushDispatches(): void {
+  flushSamples();
   // Drained straight into the frame that is sent: one copy out of the ring, none more.
   for (let n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME); n > 0; n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME)) {
     const frame = createDispatchFrame(n);
@@ -81,6 +90,18 @@ function flushDispatches(): void {
     reportedDropped = dropped;
     link.send({ t: 'dropped', count: dropped });
   }
+}
+
+/** Sends the loop samples and GC pauses the recording thread wrote into shared memory since the last flush. */
+function flushSamples(): void {
+  samples.read(
+    (s) => {
+      const m: LoopMessage = { t: 'loop', ts: s.ts, p50: s.p50, p99: s.p99, max: s.max, utilization: s.utilization };
+      if (s.folded > 0) m.folded = s.folded;
+      link.send(m);
+    },
+    (ts, dur, kind) => link.send({ t: 'gc', ts, dur, kind }),
+  );
 }
 
 /** Emits the stalls whose stack has arrived (or can no longer arrive), joined with it. */

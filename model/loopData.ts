@@ -56,6 +56,8 @@ export interface LoopSample {
   max: number;
   /** Fraction of the window the loop was busy, 0..1. */
   utilization: number;
+  /** Short nextTick callbacks that ran in the window, counted by the agent instead of recorded one by one. */
+  folded?: number;
 }
 
 /** A garbage-collection pause. */

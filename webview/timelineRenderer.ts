@@ -6,6 +6,7 @@
 import { formatDuration, formatOffset, tickStep } from './format';
 import { drawDelay, drawGc, drawUtilization, lowerBound, type GraphTarget } from './graphDrawing';
 import { drawPool } from './poolGraph';
+import { drawFoldedNote } from './foldedTicks';
 import { AggregatePainter, aggregateColors, type AggregateColors } from './aggregateImage';
 import { drawWideSlices, fitText, textWidth, type LaneTarget } from './laneDrawing';
 import { drawGaps } from './gapDrawing';
@@ -147,6 +148,7 @@ export class TimelineRenderer {
         this.label(`Delay ≤${Math.round(top)}ms`, y, h, font);
       } else if (row.kind === 'utilization') {
         drawUtilization(g, track.loop, theme);
+        drawFoldedNote(g, track.loop, theme, font, dpr);
         this.label('Utilisation', y, h, font);
       } else if (row.kind === 'pool') {
         const top = drawPool(g, track, theme, dpr);

@@ -186,6 +186,7 @@ export class TraceCollector {
           sample.max = num(args.max, NaN);
         } else if (e.name === 'eventLoopUtilization') {
           sample.utilization = num(args.utilization, NaN);
+          if (num(args.folded, 0) > 0) sample.folded = num(args.folded, 0);
         }
         break;
       }

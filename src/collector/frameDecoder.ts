@@ -80,6 +80,7 @@ export function decodeTextFrame(text: string): AgentMessage {
       return m as unknown as AgentMessage;
     case 'loop':
       if (![m.ts, m.p50, m.p99, m.max, m.utilization].every(isNum)) throw bad('numbers');
+      if (m.folded !== undefined && !(isNum(m.folded) && m.folded >= 0)) throw bad('folded');
       return m as unknown as AgentMessage;
     case 'gc':
       if (!isNum(m.ts) || !isNum(m.dur) || !isStr(m.kind)) throw bad('fields');

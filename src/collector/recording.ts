@@ -90,7 +90,7 @@ export function writeRecording(sessions: readonly Session[], metadata: Record<st
     }
     for (const l of s.loop) {
       events.push({ ph: 'C', cat: 'loopscope.loop', name: 'eventLoopDelay', pid, tid, ts: l.ts, args: { p50: l.p50, p99: l.p99, max: l.max } });
-      events.push({ ph: 'C', cat: 'loopscope.loop', name: 'eventLoopUtilization', pid, tid, ts: l.ts, args: { utilization: l.utilization } });
+      events.push({ ph: 'C', cat: 'loopscope.loop', name: 'eventLoopUtilization', pid, tid, ts: l.ts, args: l.folded ? { utilization: l.utilization, folded: l.folded } : { utilization: l.utilization } });
     }
     for (const g of s.gc) events.push({ ph: 'X', cat: 'loopscope.gc', name: 'gc', pid, tid, ts: g.ts, dur: g.dur, args: { kind: g.kind } });
     for (const p of s.paused) events.push({ ph: 'X', cat: 'loopscope.paused', name: 'paused', pid, tid, ts: p.ts, dur: p.dur });
@@ -172,7 +172,10 @@ export function readRecording(text: string): RecordedThread[] {
         t.loop.push(sample);
       }
       if (e.name === 'eventLoopDelay') Object.assign(sample, { p50: Number(args.p50) || 0, p99: Number(args.p99) || 0, max: Number(args.max) || 0 });
-      else sample.utilization = Number(args.utilization) || 0;
+      else {
+        sample.utilization = Number(args.utilization) || 0;
+        if (Number(args.folded) > 0) sample.folded = Number(args.folded);
+      }
     } else if (e.cat === 'loopscope.thread') {
       Object.assign(t.info, pick(args, ['pid', 'ppid', 'tid', 'isMainThread', 'nodeVersion', 'argv', 'title', 'startedAt', 'stallThresholdMs']));
       if (typeof args.endedAt === 'number') t.endedAt = args.endedAt;

@@ -49,7 +49,7 @@ export function applyMessage(store: SessionStore, session: Session, m: AgentMess
       trimOldest(session.stalls, 10_000);
       break;
     case 'loop':
-      session.loop.push({ ts: m.ts, p50: m.p50, p99: m.p99, max: m.max, utilization: m.utilization });
+      session.loop.push(m.folded ? { ts: m.ts, p50: m.p50, p99: m.p99, max: m.max, utilization: m.utilization, folded: m.folded } : { ts: m.ts, p50: m.p50, p99: m.p99, max: m.max, utilization: m.utilization });
       trimOldest(session.loop, 20_000);
       break;
     case 'gc':

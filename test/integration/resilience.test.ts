@@ -53,8 +53,10 @@ describe('the agent under pressure', () => {
     const [s] = c.store.list();
     const { events } = JSON.parse(readFileSync(report, 'utf8')) as { events: number };
     const immediates = s.chunks.reduce((n, ch) => n + ch.typeId.filter((t) => s.resourceTypes[t] === 'Immediate').length, 0);
-    // Every hop but the last (which is still running when the report is written) is accounted for.
-    expect(immediates + s.droppedByAgent).toBeGreaterThanOrEqual(events - 1);
+    // Every hop but the last (which is still running when the report is written) is accounted for:
+    // delivered, dropped by the agent, or dropped by the store past its 2M-event limit (a fast
+    // agent on a quiet machine floods past it in 3 s; the store drops the oldest first).
+    expect(immediates + s.droppedByAgent + s.droppedByStore, JSON.stringify({ events, immediates, agent: s.droppedByAgent, store: s.droppedByStore })).toBeGreaterThanOrEqual(events - 1);
   });
 
   it('retries quietly and carries on in the same session when the collector comes back', async () => {
