@@ -1,4 +1,4 @@
-import { CollectorSocket } from './collectorSocket';
+import type WebSocket from 'ws';
 import { TOKEN_HEADER, type AgentMessage, type HelloMessage } from './protocol';
 
 /** Bytes kept for sending while the collector is slow or away; older dispatch frames go first. */
@@ -19,7 +19,7 @@ interface Pending {
 export class CollectorLink {
   /** Dispatch records dropped because the backlog was full. */
   droppedRecords = 0;
-  private socket: CollectorSocket | undefined;
+  private socket: WebSocket | undefined;
   private open = false;
   private readonly backlog: Pending[] = [];
   private backlogBytes = 0;
@@ -37,9 +37,18 @@ export class CollectorLink {
   /** Starts (or restarts) the connection. */
   connect(): void {
     this.retryTimer = undefined;
-    let socket: CollectorSocket;
+    let socket: WebSocket;
     try {
-      socket = new CollectorSocket(this.url, { headers: { [TOKEN_HEADER]: this.token }, handshakeTimeout: 5000 });
+      // Loaded on first use so that the watchdog is running before ws is evaluated.
+      const WebSocketClass = require('ws') as typeof WebSocket;
+      socket = new WebSocketClass(this.url, {
+        headers: { [TOKEN_HEADER]: this.token },
+        perMessageDeflate: false,
+        handshakeTimeout: 5000,
+        // An all-zero mask makes ws skip masking: the frames never leave loopback, and masking
+        // in JavaScript was most of the transport's CPU at high event rates.
+        generateMask: (mask: Buffer) => mask.fill(0),
+      });
     } catch {
       this.scheduleRetry();
       return;
