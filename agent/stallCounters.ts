@@ -57,16 +57,22 @@ export class StallCounters {
   }
 
   /**
-   * The counters' change from the baseline closest to `start` (epoch ms; one taken before `end`)
+   * The counters' change from the baseline that opens the stall's window (see below; one taken before `end`)
    * to `reading` (taken at `at`), or to a read now without one.
    */
   contextFor(start: number, end: number, at: number, reading?: readonly number[]): WireStallContext | undefined {
-    let best = -1;
+    // The latest baseline at or before the start when it is near (the window then holds the whole
+    // stall and at most a poll or two before it); otherwise the one closest to the start, which may
+    // lie inside the stall (a baseline long before it would stretch the window over idle time).
+    let before = -1;
+    let closest = -1;
     for (let i = 0; i < HISTORY; i++) {
       const t = this.times[i];
       if (Number.isNaN(t) || t >= end) continue;
-      if (best < 0 || Math.abs(t - start) < Math.abs(this.times[best] - start)) best = i;
+      if (t <= start && (before < 0 || t > this.times[before])) before = i;
+      if (closest < 0 || Math.abs(t - start) < Math.abs(this.times[closest] - start)) closest = i;
     }
+    const best = before >= 0 && start - this.times[before] <= NEAR_START_MS ? before : closest;
     if (best < 0) return undefined;
     if (reading && reading.length === TC_FIELDS) this.now.set(reading);
     else if (!this.counters.read(this.now, 0)) return undefined;
@@ -86,6 +92,9 @@ export class StallCounters {
     this.counters.close();
   }
 }
+
+/** How far before a stall's start a baseline may lie and still be preferred to a closer one inside it. */
+const NEAR_START_MS = 60;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 

@@ -91,12 +91,12 @@ describe.runIf(linux)('stall counter baselines', () => {
     counters.close();
   });
 
-  it('takes the baseline closest to the start, even one inside the stall, and none without any', () => {
+  it('takes the baseline closest to the start, even one inside the stall, when none is near before it, and none without any', () => {
     const counters = StallCounters.open(process.pid, readKernelTid())!;
     expect(counters.contextFor(now() - 10, now(), now())).toBeUndefined();
     // A baseline long before (the thread busy without a sign of life, as in module evaluation)…
     counters.poll(now(), 1, 25);
-    spin(60);
+    spin(120);
     const start = now();
     spin(5);
     counters.poll(now(), now(), 25);
@@ -104,6 +104,22 @@ describe.runIf(linux)('stall counter baselines', () => {
     const context = counters.contextFor(start, now(), now())!;
     expect(context.wallMs).toBeLessThan(now() - start);
     expect(context.wallMs).toBeGreaterThan(25);
+    counters.close();
+  });
+
+  it('prefers a baseline shortly before the start to a closer one inside the stall, so the window holds all of it', () => {
+    const counters = StallCounters.open(process.pid, readKernelTid())!;
+    counters.poll(now(), 1, 25);
+    const baseline = now();
+    spin(20);
+    const start = now();
+    spin(2);
+    counters.poll(now(), now(), 25);
+    spin(30);
+    const end = now();
+    const context = counters.contextFor(start, end, end)!;
+    expect(context.wallMs).toBeGreaterThanOrEqual(end - start);
+    expect(context.wallMs).toBeLessThanOrEqual(end - baseline + 1);
     counters.close();
   });
 
