@@ -36,6 +36,8 @@ const EXIT_FLUSH_TIMEOUT_MS = 3000;
 const BEAT_MS = 50;
 const IDLE_BEAT_MS = 1000;
 const ACTIVE_WINDOW_MS = 250;
+/** The delay histogram (a 20 ms native timer) runs until this long without a callback. */
+const HISTOGRAM_WINDOW_MS = 2000;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
 const WATCHDOG_START_TIMEOUT_MS = 300;
 
@@ -121,6 +123,8 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
   if (!isMainThread) queueMicrotask(() => post({ t: 'title', title: workerTitle(process.argv[1], threadId) }));
 
   let recorder: DispatchRecorder | undefined;
+  // Declared first: the recorder's hooks (onWake) reach the sampler, which starts after them.
+  let loopSampler: { wake(): void; noteBlock(ms: number): void } | undefined;
   const pool = createThreadPoolTracker(); // thread-pool pressure, sampled with the loop
   const postPool = (t: number, closing: boolean) => {
     const sample = pool.sample(t);
@@ -137,11 +141,15 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     plainHooks: attached,
     ownResources,
     onWake: () => {
+      loopSampler?.wake();
       const reading = readCounters?.();
       if (reading) post({ t: 'baseline', ...reading });
     },
     sink: {
-      stall: (c) => post({ t: 'stallNote', ...c, ...readCounters?.() }),
+      stall: (c) => {
+        loopSampler?.noteBlock(c.end - c.start);
+        post({ t: 'stallNote', ...c, ...readCounters?.() });
+      },
       types: (from, names) => {
         pool.noteTypes(from, names);
         post({ t: 'types', from, names });
@@ -153,11 +161,12 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     },
   });
 
-  const sampler = startLoopSampler({
+  const sampler: ReturnType<typeof startLoopSampler> = (loopSampler = startLoopSampler({
     beatMs: BEAT_MS,
     idleBeatMs: IDLE_BEAT_MS,
     // Requests waiting on the thread pool keep the 100 ms samples going while the loop itself idles.
     isActive: () => (recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false) || pool.inFlight > 0,
+    keepHistogram: () => recorder?.activeWithin(HISTOGRAM_WINDOW_MS) ?? false,
     asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;
@@ -177,7 +186,7 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       },
       gc: (ts, dur, kind) => writeGcPause(slots, ts, dur, kind),
     },
-  });
+  }));
 
   // Bounded: if the worker is slow to boot the program starts anyway and only early stacks are missed.
   Atomics.wait(ring.control, C_READY, 0, WATCHDOG_START_TIMEOUT_MS);

@@ -14,6 +14,12 @@ export interface LoopSamplerOptions {
   idleBeatMs: number;
   /** True when callbacks ran recently: the beat then runs at `beatMs`. */
   isActive(): boolean;
+  /**
+   * True while the delay histogram should run: longer than `isActive`, so that a program that blocks
+   * every few hundred ms has each block measured (with the 250 ms window the histogram was off
+   * when each block began, and a 150 ms block every 400 ms never showed in the delay).
+   */
+  keepHistogram(): boolean;
   /** Told the delay of each beat as it is armed (the watchdog judges staleness against it). */
   onArm(delayMs: number): void;
   /** Wraps the arming of the beat timer so that the recorder knows it as the agent's own. */
@@ -37,24 +43,55 @@ const SPREAD_MS = 1;
  * Samples loop delay (monitorEventLoopDelay), utilisation (eventLoopUtilization) and GC pauses.
  * The timer and histogram are unref'd: the sampler never keeps the process alive.
  */
-export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } {
+export function startLoopSampler(options: LoopSamplerOptions): { stop(): void; wake(): void; noteBlock(ms: number): void } {
   const origin = performance.timeOrigin;
   const histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
   histogram.enable();
   let histogramOn = true;
   let lastElu = performance.eventLoopUtilization();
   let lastSample = performance.now();
+  // The longest stall noted since the last sample: the histogram's timer can miss a block (it is
+  // served after the sample that resets it, or was off when the block began), a stall never is.
+  let blockMax = 0;
 
   let timer: NodeJS.Timeout;
   let stopped = false;
+  /** Reports the window since the last sample (when it is due, or `last`: at stop, so the end is in the recording). */
+  const sample = (last: boolean) => {
+    const t = performance.now();
+    // Idle, there is nothing new to see: one sample a second spares the transport a wakeup.
+    if (!last && t - lastSample < (histogramOn ? options.sampleMs : IDLE_SAMPLE_MS)) return;
+    lastSample = t;
+    const elu = performance.eventLoopUtilization();
+    const window = performance.eventLoopUtilization(elu, lastElu);
+    lastElu = elu;
+    // The histogram reports resolution + delay; subtract the resolution to get the delay itself.
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - HISTOGRAM_RESOLUTION_MS);
+    const count = histogram.count;
+    const max = Math.max(count ? ms(histogram.max) : 0, blockMax);
+    blockMax = 0;
+    let p50 = max;
+    let p99 = max;
+    // A percentile scans the whole HDR histogram: 19 µs each here when idle and far more with
+    // the cache cold under load (it was most of the beat's time in a CPU profile). When every
+    // delay of the window lies within SPREAD_MS of the max, the max stands for both.
+    if (count && max - ms(histogram.min) >= SPREAD_MS) {
+      p50 = ms(histogram.percentile(50));
+      p99 = ms(histogram.percentile(99));
+    }
+    options.sink.loop((origin + t) * 1000, p50, p99, max, window.utilization);
+    histogram.reset();
+  };
+
   const beat = () => {
     // Re-armed each time so that the rate follows the program: fast while active, slow when idle.
     if (!stopped) {
       const active = options.isActive();
       // An idle loop has no delay to measure: the histogram's own timer sleeps with it.
-      if (active !== histogramOn) {
-        histogramOn = active;
-        if (active) histogram.enable();
+      const measure = active || options.keepHistogram();
+      if (measure !== histogramOn) {
+        histogramOn = measure;
+        if (measure) histogram.enable();
         else histogram.disable();
       }
       const delay = active ? options.beatMs : options.idleBeatMs;
@@ -65,28 +102,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
     try {
       // The beat's own timer is already invisible to the recorder (armed through asAgent).
       options.onBeat();
-      const t = performance.now();
-      // Idle, there is nothing new to see: one sample a second spares the transport a wakeup.
-      if (t - lastSample < (histogramOn ? options.sampleMs : IDLE_SAMPLE_MS)) return;
-      lastSample = t;
-      const elu = performance.eventLoopUtilization();
-      const window = performance.eventLoopUtilization(elu, lastElu);
-      lastElu = elu;
-      // The histogram reports resolution + delay; subtract the resolution to get the delay itself.
-      const ms = (ns: number) => Math.max(0, ns / 1e6 - HISTOGRAM_RESOLUTION_MS);
-      const count = histogram.count;
-      const max = count ? ms(histogram.max) : 0;
-      let p50 = max;
-      let p99 = max;
-      // A percentile scans the whole HDR histogram: 19 µs each here when idle and far more with
-      // the cache cold under load (it was most of the beat's time in a CPU profile). When every
-      // delay of the window lies within SPREAD_MS of the max, the max stands for both.
-      if (count && max - ms(histogram.min) >= SPREAD_MS) {
-        p50 = ms(histogram.percentile(50));
-        p99 = ms(histogram.percentile(99));
-      }
-      options.sink.loop((origin + t) * 1000, p50, p99, max, window.utilization);
-      histogram.reset();
+      sample(false);
     } catch {
       // The sampler must never disturb the program.
     }
@@ -114,7 +130,22 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void } 
   }
 
   return {
+    // A timer due as the stall began waited for all of it: the window's delay is at least that long.
+    noteBlock: (blockMs: number) => {
+      if (blockMs > blockMax) blockMax = blockMs;
+    },
+    // The first callback after an idle spell: measure from now, so the turn it starts is in the delay.
+    wake: () => {
+      if (histogramOn || stopped) return;
+      histogramOn = true;
+      histogram.enable();
+    },
     stop: () => {
+      try {
+        if (!stopped) sample(true);
+      } catch {
+        // The sampler must never disturb the program.
+      }
       stopped = true;
       clearTimeout(timer);
       histogram.disable();
