@@ -21,6 +21,8 @@ const BUSY_FLUSH_INTERVAL_MS = 100;
 const BUSY_RECORDS = 256;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
+/** A stack taken this soon after a callback began, asked for before it, was taken at its entry. */
+const ENTRY_MS = 2;
 /** How long a worker's transport waits for the worker's title before it connects without it. */
 const TITLE_WAIT_MS = 1000;
 
@@ -141,7 +143,15 @@ function stallMessage(note: StallNote, start: number, end: number, capture: Capt
   };
   if (note.asyncId) message.asyncId = note.asyncId;
   if (note.resourceType) message.resourceType = note.resourceType;
-  if (capture && capture.stack.length) Object.assign(message, exactnessFields(capture.exactness));
+  if (capture && capture.stack.length) {
+    // Asked for before the stall began and served as its callback was entered: that names the
+    // callback, not the line inside it that blocked, so it is said to be approximate.
+    const atEntry = note.asyncId !== undefined && note.asyncId > 0 && capture.requestedAt < start && capture.takenAt - start < ENTRY_MS;
+    const exactness = atEntry && capture.exactness.exact
+      ? { ...capture.exactness, exact: false, reason: 'the only stack was taken as the blocking callback began (asked for just before it), so it names the callback, not the line that blocked' }
+      : capture.exactness;
+    Object.assign(message, exactnessFields(exactness));
+  }
   return message;
 }
 

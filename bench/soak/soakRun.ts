@@ -181,7 +181,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     recorder = spawn(process.execPath, args, { env: baseEnv, stdio: ['ignore', 'ignore', 'pipe'] });
     recorder.stderr!.resume();
   }
-  const { port, pid } = await waitFor(() => (existsSync(info) ? (JSON.parse(readFileSync(info, 'utf8')) as { port: number; pid: number }) : undefined), 'the server to listen', 30_000);
+  const { port, pid } = await waitFor(() => readJsonIfWhole<{ port: number; pid: number }>(info), 'the server to listen', 30_000);
   const load = spawn(process.execPath, [path.join(o.root, 'bench/soak/loadGenerator.js'), `http://127.0.0.1:${port}/`, String(o.rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let loadOut = '';
   load.stdout!.on('data', (d) => (loadOut += d));
@@ -286,4 +286,13 @@ async function recordingAccounting(file: string): Promise<SoakAccounting> {
     }
   }
   return { received: ts.length + droppedByStore, held: ts.length, droppedByStore, droppedByAgent, ...spanAndGap(ts) };
+}
+
+/** The JSON in `file` once it is there and whole (the server may be writing it as we look). */
+function readJsonIfWhole<T>(file: string): T | undefined {
+  try {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+  } catch {
+    return undefined;
+  }
 }
