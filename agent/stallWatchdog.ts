@@ -93,8 +93,17 @@ export class StallWatchdog {
       Atomics.store(control, C_SLEEPING, 1);
       const wait = Atomics.waitAsync(control, C_SLEEPING, 1, SLEEP_TIMEOUT_MS);
       if (wait.async) {
-        // Tick at once on waking: the callback that woke it may be a stall, and onTick takes baselines.
-        void wait.value.then(() => this.tick());
+        // Take a baseline at once on waking (the callback that woke it may be a stall), but ask for
+        // no stack yet: asked now, it is served inside the agent's own hook that woke the watchdog,
+        // before the callback's code runs, and it would stand for the whole stall.
+        void wait.value.then(() => {
+          try {
+            this.onTick();
+          } catch {
+            // keep watching
+          }
+          this.schedule();
+        });
         return;
       }
     }
