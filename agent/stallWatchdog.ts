@@ -1,10 +1,9 @@
-import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import { judgeCapture, type CaptureExactness } from './captureExactness';
 import type { WireFrame } from './protocol';
-import { connectToWorker, type CaptureSession } from './workerTarget';
+import { connectMainSession, connectToWorker, type CaptureSession } from './workerTarget';
 import { isThreadRunning } from './threadState';
 
 /** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
@@ -179,14 +178,7 @@ export class StallWatchdog {
       connectToWorker(this.worker.threadId, ready);
       return;
     }
-    const session = new inspector.Session();
-    try {
-      session.connectToMainThread();
-    } catch {
-      ready(undefined);
-      return;
-    }
-    ready(session);
+    ready(connectMainSession());
   }
 
   /** Asks for the stack; `use` decides, once it arrives, whether it belongs to a stall. */

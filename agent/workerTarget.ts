@@ -10,6 +10,17 @@ export interface CaptureSession {
 /** How long attaching to a worker may take before the capture is given up. */
 const ATTACH_TIMEOUT_MS = 1000;
 
+/** A session on the process's main thread, or undefined where none can be had (no inspector there). */
+export function connectMainSession(): inspector.Session | undefined {
+  const session = new inspector.Session();
+  try {
+    session.connectToMainThread();
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens a session on worker thread `threadId` through the main thread's inspector: a thread's
  * own sessions cannot interrupt it, and `connectToMainThread` always reaches the process's main
@@ -20,10 +31,8 @@ const ATTACH_TIMEOUT_MS = 1000;
  * Every other worker is detached at once; the whole session is dropped after the capture.
  */
 export function connectToWorker(threadId: number, ready: (session: CaptureSession | undefined) => void): void {
-  const main = new inspector.Session();
-  try {
-    main.connectToMainThread();
-  } catch {
+  const main = connectMainSession();
+  if (!main) {
     ready(undefined);
     return;
   }
