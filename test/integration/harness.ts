@@ -28,6 +28,8 @@ export function run(cmd: string, args: string[], options: SpawnOptions & { input
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
+    // A command that exits without reading its stdin (sync, dd) makes this write fail with EPIPE; that is not the test's concern.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(options.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
     child.on('error', reject);
