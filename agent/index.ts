@@ -36,8 +36,6 @@ const EXIT_FLUSH_TIMEOUT_MS = 3000;
 const BEAT_MS = 50;
 const IDLE_BEAT_MS = 1000;
 const ACTIVE_WINDOW_MS = 250;
-/** The delay histogram (a 20 ms native timer) runs until this long without a callback. */
-const HISTOGRAM_WINDOW_MS = 2000;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
 const WATCHDOG_START_TIMEOUT_MS = 300;
 
@@ -166,7 +164,6 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     idleBeatMs: IDLE_BEAT_MS,
     // Requests waiting on the thread pool keep the 100 ms samples going while the loop itself idles.
     isActive: () => (recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false) || pool.inFlight > 0,
-    keepHistogram: () => recorder?.activeWithin(HISTOGRAM_WINDOW_MS) ?? false,
     asAgent: (schedule) => (recorder ? recorder.asAgent(schedule) : schedule()),
     onArm: (delay) => {
       ring.clock[H_BEAT_INTERVAL] = delay;
