@@ -90,9 +90,9 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const stackOwn = new Uint8Array(MAX_DEPTH);
   let depth = 0;
 
-  const tableKey = new Float64Array(TYPE_TABLE);
-  const tableType = new Uint16Array(TYPE_TABLE);
-  const tableTrigger = new Float64Array(TYPE_TABLE);
+  // One entry per slot, [asyncId, triggerAsyncId, type] side by side: a lookup touches one cache
+  // line, not three (the table is larger than L2, and a server's hooks land all over it).
+  const table = new Float64Array(TYPE_TABLE * 3);
 
   const typeIds = new Map<string, number>();
   const typeNames: string[] = [];
@@ -110,6 +110,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const promiseType = typeIdOf('PROMISE');
   const tickType = typeIdOf('TickObject');
   let folded = 0;
+  let lastTypeName = 'TickObject';
+  let lastTypeId = tickType;
 
   // Callbacks that once ran long: their next resources get a creation-site stack (cheap: only those).
   const slowCallbacks = new WeakSet<object>();
@@ -161,11 +163,19 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     if (inHook) return;
     inHook = true;
     try {
-      const slot = asyncId & (TYPE_TABLE - 1);
-      tableKey[slot] = asyncId;
-      tableType[slot] = type === 'TickObject' ? tickType : typeIdOf(type);
-      tableTrigger[slot] = triggerAsyncId;
-      pool?.onInit(tableType[slot], asyncId, resource); // thread-pool pressure: a request may be submitted
+      const entry = (asyncId & (TYPE_TABLE - 1)) * 3;
+      // Most inits repeat the previous type: a string compare, not a map lookup.
+      let typeId: number;
+      if (type === lastTypeName) typeId = lastTypeId;
+      else {
+        typeId = type === 'TickObject' ? tickType : typeIdOf(type);
+        lastTypeName = type;
+        lastTypeId = typeId;
+      }
+      table[entry] = asyncId;
+      table[entry + 1] = triggerAsyncId;
+      table[entry + 2] = typeId;
+      pool?.onInit(typeId, asyncId, resource); // thread-pool pressure: a request may be submitted
       if (slowSeen) {
         const cb = callbackOf(resource);
         if (cb && slowCallbacks.has(cb)) sink.site(asyncId, captureStack(3));
@@ -184,13 +194,14 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       // A nextTick callback starts where the previous hook left off: ticks run back to back
       // after a callback, with no clock read here. Its span then also covers any microtasks
       // that queued it, an upper bound that only matters when it is long (it is then recorded).
-      const tickSlot = asyncId & (TYPE_TABLE - 1);
-      if (tableKey[tickSlot] === asyncId && tableType[tickSlot] === tickType) {
+      const entry = (asyncId & (TYPE_TABLE - 1)) * 3;
+      const known = table[entry] === asyncId;
+      if (known && table[entry + 2] === tickType) {
         if (depth === 0) control[C_IN_CALLBACK] = 1;
         if (depth < MAX_DEPTH) {
           stackStart[depth] = lastEvent;
           stackAsyncId[depth] = asyncId;
-          stackTrigger[depth] = tableTrigger[tickSlot];
+          stackTrigger[depth] = table[entry + 1];
           stackType[depth] = tickType;
           stackOwn[depth] = FOLD;
         }
@@ -215,18 +226,24 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         }
       }
       if (depth < MAX_DEPTH) {
-        const slot = asyncId & (TYPE_TABLE - 1);
         let type = unknownType;
         let trigger: number;
         let own = false;
-        if (tableKey[slot] === asyncId) {
-          type = tableType[slot];
-          trigger = tableTrigger[slot];
+        if (known) {
+          type = table[entry + 2];
+          trigger = table[entry + 1];
         } else {
+          // A resource created long ago (its entry was overwritten by newer ones): looked up the
+          // slow way once, then put back, so that a long-lived socket pays this once per wrap of the table.
           const resource = asyncHooks.executionAsyncResource();
           own = options.ownResources.has(resource);
           type = typeIdOf(resourceTypeName(resource));
           trigger = asyncHooks.triggerAsyncId();
+          if (!own) {
+            table[entry] = asyncId;
+            table[entry + 1] = trigger;
+            table[entry + 2] = type;
+          }
         }
         stackStart[depth] = t;
         stackAsyncId[depth] = asyncId;
