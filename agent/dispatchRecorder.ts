@@ -90,8 +90,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const stackOwn = new Uint8Array(MAX_DEPTH);
   let depth = 0;
 
-  // One entry per slot, [asyncId, triggerAsyncId, type] side by side: a lookup touches one cache
-  // line, not three (the table is larger than L2, and a server's hooks land all over it).
+  // One entry per slot, [asyncId, triggerAsyncId, type] side by side: one array instead of three.
   const table = new Float64Array(TYPE_TABLE * 3);
 
   const typeIds = new Map<string, number>();
@@ -110,8 +109,6 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const promiseType = typeIdOf('PROMISE');
   const tickType = typeIdOf('TickObject');
   let folded = 0;
-  let lastTypeName = 'TickObject';
-  let lastTypeId = tickType;
 
   // Callbacks that once ran long: their next resources get a creation-site stack (cheap: only those).
   const slowCallbacks = new WeakSet<object>();
@@ -164,14 +161,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     inHook = true;
     try {
       const entry = (asyncId & (TYPE_TABLE - 1)) * 3;
-      // Most inits repeat the previous type: a string compare, not a map lookup.
-      let typeId: number;
-      if (type === lastTypeName) typeId = lastTypeId;
-      else {
-        typeId = type === 'TickObject' ? tickType : typeIdOf(type);
-        lastTypeName = type;
-        lastTypeId = typeId;
-      }
+      const typeId = type === 'TickObject' ? tickType : typeIdOf(type);
       table[entry] = asyncId;
       table[entry + 1] = triggerAsyncId;
       table[entry + 2] = typeId;
