@@ -4,8 +4,9 @@
  */
 import { workerData, parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { viewRing, drainRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY, H_BEAT, H_HEARTBEAT } from './sharedRing';
-import { DISPATCH_HEADER, MAX_RECORDS_PER_FRAME, createDispatchFrame, type AgentMessage, type LoopMessage, type StallMessage, type WireStallContext } from './protocol';
+import { viewRing, unreadRecords, C_DROPPED, C_FLUSH_ACK, C_READY, H_BEAT, H_HEARTBEAT } from './sharedRing';
+import { type AgentMessage, type LoopMessage, type StallMessage, type WireStallContext } from './protocol';
+import { drainWrittenInFrames } from './ringFrames';
 import { SampleReader, viewSampleSlots } from './sampleSlots';
 import { StallWatchdog, type Capture, type PauseSpan } from './stallWatchdog';
 import { CollectorLink } from './collectorLink';
@@ -78,15 +79,12 @@ function nowEpoch(): number {
   return performance.timeOrigin + performance.now();
 }
 
+const sendFrame = (frame: Float64Array, records: number): void => link.sendBinary(frame, records);
+
 /** Sends the dispatches written since the last flush. */
 function flushDispatches(): void {
   flushSamples();
-  // Drained straight into the frame that is sent: one copy out of the ring, none more.
-  for (let n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME); n > 0; n = Math.min(unreadRecords(ring), MAX_RECORDS_PER_FRAME)) {
-    const frame = createDispatchFrame(n);
-    drainRing(ring, frame, DISPATCH_HEADER, n);
-    link.sendBinary(frame, n);
-  }
+  drainWrittenInFrames(ring, sendFrame);
   const dropped = Atomics.load(ring.control, C_DROPPED) + link.droppedRecords;
   if (dropped !== reportedDropped) {
     reportedDropped = dropped;
