@@ -22,7 +22,9 @@ export function parseAgentConfig(raw: string | undefined): ResolvedConfig | unde
   } catch {
     return undefined;
   }
-  if (typeof parsed.url !== 'string' || !/^wss?:\/\//.test(parsed.url) || typeof parsed.token !== 'string') return undefined;
+  // ws:// only: collectors listen on loopback, and the bundle leaves out tls (scripts/build.mjs).
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  if (typeof parsed.url !== 'string' || !/^ws:\/\//.test(parsed.url) || typeof parsed.token !== 'string') return undefined;
   const threshold = Number(parsed.stallThresholdMs);
   return {
     url: parsed.url,

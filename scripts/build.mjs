@@ -8,6 +8,19 @@ const node = { platform: 'node', target: 'node18', format: 'cjs', bundle: true, 
 const wsOptional = { bufferutil: './scripts/absentModule.cjs', 'utf-8-validate': './scripts/absentModule.cjs' };
 
 /**
+ * In the agent, ws's `https`, `tls` and `zlib` are never used (ws:// on loopback, no deflate) and are
+ * replaced by scripts/agentUnusedModules.cjs: loading them was measured at several MB of the transport
+ * worker's RSS and ms of every recorded process's start-up CPU (README, Overhead).
+ */
+const agentWithoutUnusedModules = {
+  name: 'agent-without-unused-modules',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(https|tls|zlib)$/ }, (args) =>
+      /[\\/]node_modules[\\/]ws[\\/]/.test(args.importer) ? { path: new URL('./agentUnusedModules.cjs', import.meta.url).pathname } : undefined);
+  },
+};
+
+/**
  * The OpenTelemetry SDK (about 750 KB bundled) lives in its own dist/export.js, which the CLI
  * requires only when an export is switched on: parsing it made every `loopscope` start ~13% slower.
  */
@@ -22,7 +35,7 @@ const exportApart = {
 const entries = [
   { ...node, entryPoints: ['agent/index.ts'], outfile: 'dist/agent.js',
     // ws tries optional native helpers; the agent must not load anything from outside its one file.
-    alias: wsOptional },
+    alias: wsOptional, plugins: [agentWithoutUnusedModules] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' },
     alias: wsOptional, plugins: [exportApart] },
   { ...node, entryPoints: ['src/export/telemetryExport.ts'], outfile: 'dist/export.js' },
