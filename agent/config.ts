@@ -22,8 +22,8 @@ export function parseAgentConfig(raw: string | undefined): ResolvedConfig | unde
   } catch {
     return undefined;
   }
-  // ws:// only: collectors listen on loopback, and the bundle leaves out tls (scripts/build.mjs).
   if (typeof parsed !== 'object' || parsed === null) return undefined;
+  // ws:// only: collectors listen on loopback, and the bundle leaves out tls (scripts/build.mjs).
   if (typeof parsed.url !== 'string' || !/^ws:\/\//.test(parsed.url) || typeof parsed.token !== 'string') return undefined;
   const threshold = Number(parsed.stallThresholdMs);
   return {

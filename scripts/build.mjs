@@ -9,8 +9,8 @@ const wsOptional = { bufferutil: './scripts/absentModule.cjs', 'utf-8-validate':
 
 /**
  * In the agent, ws's `https`, `tls` and `zlib` are never used (ws:// on loopback, no deflate) and are
- * replaced by scripts/agentUnusedModules.cjs: loading them was measured at several MB of the transport
- * worker's RSS and ms of every recorded process's start-up CPU (README, Overhead).
+ * replaced by scripts/agentUnusedModules.cjs: an idle recorded process measured 0.4 MB less RSS without
+ * them (15.0 → 14.6 MB added), start-up CPU unchanged (README, Overhead).
  */
 const agentWithoutUnusedModules = {
   name: 'agent-without-unused-modules',
