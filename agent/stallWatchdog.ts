@@ -4,7 +4,7 @@ import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import { judgeCapture, type CaptureExactness } from './captureExactness';
 import type { WireFrame } from './protocol';
 import { connectMainSession, connectToWorker, type CaptureSession } from './workerTarget';
-import { isThreadRunning } from './threadState';
+import { isThreadRunning, runQueueWaitMs } from './threadState';
 
 /** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
 const IDLE_SLEEP_MS = 250;
@@ -183,12 +183,17 @@ export class StallWatchdog {
 
   /** Asks for the stack; `use` decides, once it arrives, whether it belongs to a stall. */
   private capture(session: CaptureSession, staleSince: number, done: () => void, use: () => boolean = () => true): void {
+    const tid = this.worker ? this.worker.osThreadId : process.pid;
+    const waitedBefore = tid === undefined ? undefined : runQueueWaitMs(tid);
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
         const capture = err ? undefined : readCapture(result?.result?.value, __filename);
         if (capture && use()) {
-          const exactness = judgeCapture(requestedAt, capture.takenAt, capture.frames);
+          // Read after the answer: a later read only credits more off-CPU time, erring towards exact as before.
+          const waitedAfter = waitedBefore === undefined || tid === undefined ? undefined : runQueueWaitMs(tid);
+          const waitedMs = waitedAfter === undefined || waitedBefore === undefined ? undefined : waitedAfter - waitedBefore;
+          const exactness = judgeCapture(requestedAt, capture.takenAt, capture.frames, waitedMs);
           this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames, exactness });
         }
       } finally {
