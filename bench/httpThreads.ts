@@ -1,0 +1,93 @@
+/**
+ * Where an HTTP server's recording cost sits, per thread: the bench's server at RATE req/s
+ * (default 2000) open loop, plain, under bare async hooks ("floor") and under our agent,
+ * interleaved RUNS times (default 5); medians of CPU µs per request on the main thread and on all
+ * other threads, and wakeups per second (voluntary context switches). CPU is read from /proc in
+ * 10 ms ticks: over 8000 requests one tick is 1.25 µs a request. plain/total is the convention of
+ * bench:agent (1.00× = free).
+ *   npm run bench:threads      (RUNS=5 RATE=2000 AGENT=<another dist/agent.js>)
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Collector } from '../src/collector/collector';
+import { agentEnvironment } from '../src/collector/agentEnv';
+
+const root = path.resolve(__dirname, '../..');
+const dir = path.join(root, 'bench/agent');
+const agentPath = process.env.AGENT ?? path.join(root, 'dist/agent.js');
+const RUNS = Number(process.env.RUNS ?? 5);
+const RATE = process.env.RATE ?? '2000';
+
+interface Report { mainUs: number; mainSysUs: number; mainWakesPerS: number; otherUs: number; otherWakesPerS: number; threads: number }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function run(args: string[], env: NodeJS.ProcessEnv, stdin = false): { child: ReturnType<typeof spawn>; out: () => string; done: Promise<void> } {
+  const child = spawn(process.execPath, args, { env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+  return { child, out: () => out, done };
+}
+
+async function once(env: NodeJS.ProcessEnv): Promise<Report> {
+  const server = run([path.join(dir, 'httpServerThreads.js')], env, true);
+  while (!server.out().includes('\n')) await new Promise((r) => setTimeout(r, 10));
+  const port = server.out().trim();
+  const load = (ms: number) => run([path.join(dir, 'loadGenerator.js'), port, RATE, String(ms)], process.env).done;
+  await load(1000); // warm-up, not counted
+  server.child.stdin!.write('start\n');
+  await load(4000);
+  server.child.stdin!.write('report\n');
+  await server.done;
+  return JSON.parse(server.out().trim().split('\n').pop()!) as Report;
+}
+
+async function main(): Promise<void> {
+  const collector = await Collector.start();
+  const base = { ...process.env };
+  const tools: [string, NodeJS.ProcessEnv][] = [
+    ['plain', base],
+    ['floor', { ...base, NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${path.join(dir, 'emptyHooks.js')}`.trim() }],
+    ['ours', agentEnvironment({ ...base }, { agentPath, url: collector.url, token: collector.token, stallThresholdMs: 50 }) as NodeJS.ProcessEnv],
+  ];
+  const results = new Map<string, Report[]>(tools.map(([name]) => [name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    // Rotate the order, so that a drift in the machine's load falls on every tool.
+    for (let k = 0; k < tools.length; k++) {
+      const [name, env] = tools[(i + k) % tools.length];
+      results.get(name)!.push(await once(env));
+    }
+    collector.store.clear();
+  }
+  console.log(`HTTP at ${RATE} req/s, RUNS=${RUNS}, medians; µs of CPU per request`);
+  console.log('tool    main  (sys)  other  total  plain/total  main wakes/s  other wakes/s  threads');
+  const plainTotal = median(results.get('plain')!.map((r) => r.mainUs + r.otherUs));
+  for (const [name] of tools) {
+    const rs = results.get(name)!;
+    const total = median(rs.map((r) => r.mainUs + r.otherUs));
+    const cols = [
+      median(rs.map((r) => r.mainUs)).toFixed(1).padStart(5),
+      `(${median(rs.map((r) => r.mainSysUs)).toFixed(1)})`.padStart(6),
+      median(rs.map((r) => r.otherUs)).toFixed(1).padStart(6),
+      total.toFixed(1).padStart(6),
+      `${(plainTotal / total).toFixed(2)}×`.padStart(12),
+      median(rs.map((r) => r.mainWakesPerS)).toFixed(0).padStart(13),
+      median(rs.map((r) => r.otherWakesPerS)).toFixed(0).padStart(14),
+      String(median(rs.map((r) => r.threads))).padStart(8),
+    ];
+    console.log(`${name.padEnd(6)} ${cols.join(' ')}`);
+  }
+  await collector.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
