@@ -47,6 +47,11 @@ export class StallCounters {
     }
   }
 
+  /** The thread's total time runnable but waiting for a CPU, ms, read now; undefined when it cannot be read. */
+  runQueueMs(): number | undefined {
+    return this.counters.read(this.now, 0) ? this.now[TC_RUNQ_NS] / 1e6 : undefined;
+  }
+
   /** Adds a baseline the recorded thread read itself at `at` (epoch ms). */
   add(at: number, reading: readonly number[]): void {
     if (reading.length !== TC_FIELDS) return;

@@ -4,7 +4,7 @@ import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import { judgeCapture, type CaptureExactness } from './captureExactness';
 import type { WireFrame } from './protocol';
 import { connectMainSession, connectToWorker, type CaptureSession } from './workerTarget';
-import { isThreadRunning, runQueueWaitMs } from './threadState';
+import { isThreadRunning } from './threadState';
 
 /** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
 const IDLE_SLEEP_MS = 250;
@@ -68,6 +68,8 @@ export class StallWatchdog {
     private readonly worker?: { threadId: number; osThreadId?: number },
     /** False where the process has no inspector to reach (the `node --test` runner, `--watch`): polls, never connects. */
     private readonly canCapture = true,
+    /** The recorded thread's total runqueue wait in ms, where it can be read: the part of a held capture the scheduler explains. */
+    private readonly runQueueMs: () => number | undefined = () => undefined,
   ) {
     // Half the threshold (25 ms by default): a stall is noticed 25–50 ms in, before it reaches
     // the threshold; each wakeup costs 100–200 µs on this kind of machine, so no more often.
@@ -183,15 +185,14 @@ export class StallWatchdog {
 
   /** Asks for the stack; `use` decides, once it arrives, whether it belongs to a stall. */
   private capture(session: CaptureSession, staleSince: number, done: () => void, use: () => boolean = () => true): void {
-    const tid = this.worker ? this.worker.osThreadId : process.pid;
-    const waitedBefore = tid === undefined ? undefined : runQueueWaitMs(tid);
+    const waitedBefore = this.runQueueMs();
     const requestedAt = this.now();
     session.post('Runtime.evaluate', { expression: CAPTURE_EXPRESSION, returnByValue: true, silent: true }, (err, result) => {
       try {
         const capture = err ? undefined : readCapture(result?.result?.value, __filename);
         if (capture && use()) {
           // Read after the answer: a later read only credits more off-CPU time, erring towards exact as before.
-          const waitedAfter = waitedBefore === undefined || tid === undefined ? undefined : runQueueWaitMs(tid);
+          const waitedAfter = waitedBefore === undefined ? undefined : this.runQueueMs();
           const waitedMs = waitedAfter === undefined || waitedBefore === undefined ? undefined : waitedAfter - waitedBefore;
           const exactness = judgeCapture(requestedAt, capture.takenAt, capture.frames, waitedMs);
           this.sink.captured({ requestedAt, takenAt: capture.takenAt, staleSince, stack: capture.frames, exactness });

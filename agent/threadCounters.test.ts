@@ -141,6 +141,19 @@ describe.runIf(linux)('stall counter baselines', () => {
     counters.close();
   });
 
+  it('reads the thread\'s total runqueue wait as the schedstat file holds it, and it never goes back', () => {
+    const tid = readKernelTid()!;
+    const counters = StallCounters.open(process.pid, tid)!;
+    const first = counters.runQueueMs()!;
+    const fileMs = Number(fs.readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+    // Read just before the file: never more than it, and behind it by no more than the wait in between.
+    expect(first).toBeLessThanOrEqual(fileMs);
+    expect(first).toBeGreaterThan(fileMs - 50);
+    spin(20);
+    expect(counters.runQueueMs()!).toBeGreaterThanOrEqual(first);
+    counters.close();
+  });
+
   it('is absent without a kernel thread id', () => {
     expect(StallCounters.open(process.pid, undefined)).toBeUndefined();
   });

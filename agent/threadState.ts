@@ -29,18 +29,3 @@ export function isThreadRunning(tid: number): boolean | undefined {
     return undefined;
   }
 }
-
-/**
- * Total ms OS thread `tid` of this process has spent runnable but waiting for a CPU (the second
- * field of its schedstat), or undefined where the kernel does not keep it. The difference over an
- * interval says how much of it the thread was kept off CPU by the scheduler.
- */
-export function runQueueWaitMs(tid: number): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ');
-    const ns = Number(fields[1]);
-    return fields.length >= 3 && Number.isFinite(ns) ? ns / 1e6 : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -63,7 +63,7 @@ const watchdog = new StallWatchdog(ring, data.stallThresholdMs, {
         link.send({ t: 'paused', ts: p.start * 1000, dur: (p.end - p.start) * 1000 });
         settleStalls(false);
       },
-    }, maybeFlush, data.recordingMainThread ? undefined : { threadId: data.hello.tid, osThreadId: data.osThreadId }, data.watchStacks);
+    }, maybeFlush, data.recordingMainThread ? undefined : { threadId: data.hello.tid, osThreadId: data.osThreadId }, data.watchStacks, () => counters?.runQueueMs());
 
 // The program's thread waits (briefly, bounded) for this before its first turn, so that stalls
 // in the very first turns are caught with their stack too.
