@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Collector } from '../src/collector/collector';
 import { agentEnvironment } from '../src/collector/agentEnv';
+import { median } from './median';
 
 const root = path.resolve(__dirname, '../..');
 const dir = path.join(root, 'bench/agent');
@@ -17,11 +18,6 @@ const agentA = process.env.AGENT_A;
 const RUNS = Number(process.env.RUNS ?? 7);
 /** Comma-separated subset of http,immediates,await (default all). */
 const ONLY = new Set((process.env.WORKLOADS ?? 'http,immediates,await').split(','));
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function output(args: string[], env: NodeJS.ProcessEnv, input?: (child: ReturnType<typeof spawn>, out: () => string) => void): Promise<string> {
   return new Promise((resolve, reject) => {

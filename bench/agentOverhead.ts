@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Collector } from '../src/collector/collector';
 import { agentEnvironment } from '../src/collector/agentEnv';
+import { median } from './median';
 
 const root = path.resolve(__dirname, '../..');
 const dir = path.join(root, 'bench/agent');
@@ -55,10 +56,6 @@ function runNode(script: string, tool: Tool, extra: NodeJS.ProcessEnv = {}): Pro
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const lastJson = (o: Output) => JSON.parse(o.stdout.trim().split('\n').pop()!) as Record<string, number>;
 
 async function httpRun(tool: Tool, rate: number, durationMs: number): Promise<{ cpuPerReq: number; done: number; rssMb: number }> {

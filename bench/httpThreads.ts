@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Collector } from '../src/collector/collector';
 import { agentEnvironment } from '../src/collector/agentEnv';
+import { median } from './median';
 
 const root = path.resolve(__dirname, '../..');
 const dir = path.join(root, 'bench/agent');
@@ -19,11 +20,6 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const RATE = process.env.RATE ?? '2000';
 
 interface Report { mainUs: number; mainSysUs: number; mainWakesPerS: number; otherUs: number; otherWakesPerS: number; threads: number }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function run(args: string[], env: NodeJS.ProcessEnv, stdin = false): { child: ReturnType<typeof spawn>; out: () => string; done: Promise<void> } {
   const child = spawn(process.execPath, args, { env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'] });

@@ -8,17 +8,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { rssMb } from './soak/soakRun';
 import { writeTestProject } from '../test/integration/testProject';
+import { median } from './median';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const FILES = Number(process.env.FILES ?? 110);
 const RUNS = Number(process.env.RUNS ?? 3);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Runs a command in `cwd`; wall time in ms and peak RSS of the top process in MB. */
 function timed(cmd: string, args: string[], cwd: string): Promise<{ ms: number; code: number | null; peakMb: number }> {

@@ -8,16 +8,13 @@ import { cpus, loadavg } from 'node:os';
 import { heapMb, openBenchPage, type BenchPage } from './timeline/pageSession';
 import { cpuMs, rendererPids } from './timeline/rendererCpu';
 import type { SessionShape } from './timeline/syntheticDispatches';
+import { median } from './median';
 
 const ROOT = process.cwd();
 const RUNS = Number(process.env.LOOPSCOPE_BENCH_RUNS ?? 3);
 const SIZES = (process.env.LOOPSCOPE_BENCH_SIZES ?? '1000000,10000000').split(',').map(Number);
 const T0 = 1_764_000_000_000_000;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
