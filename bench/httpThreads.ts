@@ -2,9 +2,11 @@
  * Where an HTTP server's recording cost sits, per thread: the bench's server at RATE req/s
  * (default 2000) open loop, plain, under bare async hooks ("floor") and under our agent,
  * interleaved RUNS times (default 5); medians of CPU µs per request on the main thread and on all
- * other threads, and wakeups per second (voluntary context switches). CPU is read from /proc in
- * 10 ms ticks: over 8000 requests one tick is 1.25 µs a request. plain/total is the convention of
- * bench:agent (1.00× = free).
+ * other threads, and wakeups per second (voluntary context switches); for the agent, its transport
+ * worker's share of "other" (schedstat, ns). CPU is otherwise read from /proc in 10 ms ticks: over
+ * 8000 requests one tick is 1.25 µs a request. plain/total is the convention of bench:agent
+ * (1.00× = free). Last, what a thread that only wakes every 25 ms (the watchdog's poll) costs here,
+ * per request at RATE: the part of the worker's share no work inside the poll can remove.
  *   npm run bench:threads      (RUNS=5 RATE=2000 AGENT=<another dist/agent.js>)
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +21,7 @@ const agentPath = process.env.AGENT ?? path.join(root, 'dist/agent.js');
 const RUNS = Number(process.env.RUNS ?? 5);
 const RATE = process.env.RATE ?? '2000';
 
-interface Report { mainUs: number; mainSysUs: number; mainWakesPerS: number; otherUs: number; otherWakesPerS: number; threads: number }
+interface Report { mainUs: number; mainSysUs: number; mainWakesPerS: number; otherUs: number; otherWakesPerS: number; threads: number; newestUs: number }
 
 function run(args: string[], env: NodeJS.ProcessEnv, stdin = false): { child: ReturnType<typeof spawn>; out: () => string; done: Promise<void> } {
   const child = spawn(process.execPath, args, { env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     collector.store.clear();
   }
   console.log(`HTTP at ${RATE} req/s, RUNS=${RUNS}, medians; µs of CPU per request`);
-  console.log('tool    main  (sys)  other  total  plain/total  main wakes/s  other wakes/s  threads');
+  console.log('tool    main  (sys)  other  total  plain/total  main wakes/s  other wakes/s  threads  agent worker');
   const plainTotal = median(results.get('plain')!.map((r) => r.mainUs + r.otherUs));
   for (const [name] of tools) {
     const rs = results.get(name)!;
@@ -77,10 +79,22 @@ async function main(): Promise<void> {
       median(rs.map((r) => r.mainWakesPerS)).toFixed(0).padStart(13),
       median(rs.map((r) => r.otherWakesPerS)).toFixed(0).padStart(14),
       String(median(rs.map((r) => r.threads))).padStart(8),
+      // Bare hooks and plain have no worker: their newest thread is one of Node's own.
+      (name === 'plain' || name === 'floor' ? '—' : median(rs.map((r) => r.newestUs)).toFixed(2)).padStart(13),
     ];
     console.log(`${name.padEnd(6)} ${cols.join(' ')}`);
   }
   await collector.close();
+  const floor = JSON.parse((await runOut([path.join(dir, 'pollFloor.js')])).trim().split('\n').pop()!) as { timerMsPerS: number; waitMsPerS: number };
+  const perRequest = (msPerS: number) => ((msPerS * 1000) / Number(RATE)).toFixed(2);
+  console.log(`a thread waking every 25 ms and doing nothing: ${floor.timerMsPerS.toFixed(2)} ms CPU/s on a timer (${perRequest(floor.timerMsPerS)} µs a request at ${RATE} req/s), ${floor.waitMsPerS.toFixed(2)} ms/s in Atomics.wait (${perRequest(floor.waitMsPerS)} µs)`);
+}
+
+/** Runs a bench script to its end and returns what it printed. */
+async function runOut(args: string[]): Promise<string> {
+  const r = run(args, process.env);
+  await r.done;
+  return r.out();
 }
 
 main().catch((e) => {

@@ -4,7 +4,7 @@ const fs = require('fs');
 const { createBenchServer } = require('./benchServer');
 const { server, requests } = createBenchServer();
 
-/** tid → {name, user, sys (ms), wakes (voluntary context switches)} for every thread now. */
+/** tid → {name, user, sys (ms), ns (schedstat: CPU in ns), wakes (voluntary context switches)} for every thread now. */
 function threads() {
   const out = {};
   for (const tid of fs.readdirSync('/proc/self/task')) {
@@ -17,6 +17,7 @@ function threads() {
         name: fs.readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim(),
         user: Number(f[11]) * tick,
         sys: Number(f[12]) * tick,
+        ns: Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ')[0]),
         wakes: Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)[1]),
       };
     } catch {
@@ -40,7 +41,10 @@ process.stdin.on('data', (d) => {
   const s = (performance.now() - at0) / 1000;
   const main = String(process.pid);
   // The main thread, and the rest together (V8's helper threads, and the agent's worker where there is one).
-  const report = { requests: n, threads: Object.keys(t1).length, mainUs: 0, mainSysUs: 0, mainWakesPerS: 0, otherUs: 0, otherWakesPerS: 0 };
+  const report = { requests: n, threads: Object.keys(t1).length, mainUs: 0, mainSysUs: 0, mainWakesPerS: 0, otherUs: 0, otherWakesPerS: 0, newestUs: 0 };
+  // The newest thread: the agent's transport worker where there is one (Node's own start first).
+  const newest = String(Math.max(...Object.keys(t1).map(Number)));
+  if (newest !== main && t0[newest]) report.newestUs = (t1[newest].ns - t0[newest].ns) / 1000 / n;
   for (const [tid, now] of Object.entries(t1)) {
     const was = t0[tid] ?? { user: 0, sys: 0, wakes: 0 };
     const cpuUs = ((now.user + now.sys - was.user - was.sys) * 1000) / n;
