@@ -8,7 +8,7 @@ import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { parseAgentConfig, readAgentConfig, type ResolvedConfig } from './config';
 import { AGENT_CONTROL_KEY, createAgentControl } from './attachControl';
-import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, H_BEAT_INTERVAL } from './sharedRing';
+import { createRing, C_FLUSH_ACK, C_INSPECTOR, C_READY, C_WAKE, H_BEAT_INTERVAL } from './sharedRing';
 import { startDispatchRecorder, type DispatchRecorder } from './dispatchRecorder';
 import { startLoopSampler } from './loopSampler';
 import { createThreadPoolTracker } from './threadPoolTracker';
@@ -30,10 +30,13 @@ const EXIT_FLUSH_TIMEOUT_MS = 3000;
  * Stalls need no beat to be found or timed (hooks write the heartbeat, idle gaps are measured
  * from libuv's counter); the beat samples loop delay and utilisation, ends stalls outside
  * callbacks in time, and with an inspector open tells the watchdog the loop is turning. Wakeups
- * cost 100–200 µs each on this kind of machine, so it beats every 50 ms while callbacks run and
- * once a second after 250 ms without any.
+ * cost 100–200 µs each on this kind of machine, so it beats every 100 ms while callbacks run (one
+ * loop sample a beat) and once a second after 250 ms without any. With an inspector open it beats
+ * every 50 ms: the watchdog then waits for the beat to be overdue before it asks for a stack
+ * outside a callback, and a slower beat would leave stalls under 125 ms there without one.
  */
-const BEAT_MS = 50;
+const BEAT_MS = 100;
+const INSPECTOR_BEAT_MS = 50;
 const IDLE_BEAT_MS = 1000;
 const ACTIVE_WINDOW_MS = 250;
 /** How long start-up waits for the watchdog (typically 20–40 ms), so that first-turn stalls get a stack. */
@@ -117,6 +120,12 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       // The worker is gone; the program goes on.
     }
   };
+  // The worker's watchdog may be in a blocking wait between polls (up to 100 ms before its loop
+  // turns); a message that must be served now wakes it.
+  const postNow = (m: ToTransport) => {
+    post(m);
+    Atomics.notify(ring.control, C_WAKE);
+  };
   // In a worker the script is known only after this preload ran, in its first microtask.
   if (!isMainThread) queueMicrotask(() => post({ t: 'title', title: workerTitle(process.argv[1], threadId) }));
 
@@ -159,8 +168,13 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     },
   });
 
+  // Whether a debugger could be holding this thread paused (told to the watchdog; sets the beat's pace).
+  const noteInspector = () => {
+    ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
+  };
+  noteInspector();
   const sampler: ReturnType<typeof startLoopSampler> = (loopSampler = startLoopSampler({
-    beatMs: BEAT_MS,
+    beatMs: () => (ring.control[C_INSPECTOR] === 1 ? INSPECTOR_BEAT_MS : BEAT_MS),
     idleBeatMs: IDLE_BEAT_MS,
     // Requests waiting on the thread pool keep the 100 ms samples going while the loop itself idles.
     isActive: () => (recorder?.activeWithin(ACTIVE_WINDOW_MS) ?? false) || pool.inFlight > 0,
@@ -172,8 +186,7 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     markOwn: () => recorder?.markAgentCallback(),
     onBeat: () => {
       recorder?.beat();
-      // Tell the watchdog whether a debugger could be holding this thread paused.
-      ring.control[C_INSPECTOR] = isMainThread && inspector.url() ? 1 : 0;
+      noteInspector();
     },
     sink: {
       // In shared memory, read by the worker when it flushes: a post per sample woke it each time.
@@ -198,7 +211,7 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       sampler.stop();
       postPool(performance.now(), true);
       const ack = Atomics.load(ring.control, C_FLUSH_ACK);
-      post({ t: 'flush' });
+      postNow({ t: 'flush' });
       // Bounded wait so that events of a short program (or one whose first turns blocked the
       // handshake) still reach the collector; the worker answers at once when none is reachable.
       Atomics.wait(ring.control, C_FLUSH_ACK, ack, EXIT_FLUSH_TIMEOUT_MS);
@@ -225,7 +238,7 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
       // Stop what can be stopped.
     }
     const ack = Atomics.load(ring.control, C_FLUSH_ACK);
-    post({ t: 'flush' });
+    postNow({ t: 'flush' });
     const wait = Atomics.waitAsync(ring.control, C_FLUSH_ACK, ack, EXIT_FLUSH_TIMEOUT_MS);
     if (wait.async) await wait.value;
     await worker.terminate();

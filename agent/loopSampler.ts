@@ -9,8 +9,8 @@ export interface LoopSink {
 
 /** Options for the sampler. */
 export interface LoopSamplerOptions {
-  /** How often the beat runs while the program is active, and while it has been idle a while. */
-  beatMs: number;
+  /** How often the beat runs while the program is active (read as each beat is armed), and while it has been idle a while. */
+  beatMs(): number;
   idleBeatMs: number;
   /** True when callbacks ran recently: the beat then runs at `beatMs`. */
   isActive(): boolean;
@@ -32,6 +32,8 @@ const HISTOGRAM_RESOLUTION_MS = 20;
 const IDLE_SAMPLE_MS = 1000;
 /** Delay percentiles are computed only when the window's delays spread at least this much (ms). */
 const SPREAD_MS = 1;
+/** A beat this much early against the sample period still samples: its timer was armed just before the last sample was taken. */
+const SAMPLE_SLACK_MS = 5;
 
 /**
  * Samples loop delay (monitorEventLoopDelay), utilisation (eventLoopUtilization) and GC pauses.
@@ -54,7 +56,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void; w
   const sample = (last: boolean) => {
     const t = performance.now();
     // Idle, there is nothing new to see: one sample a second spares the transport a wakeup.
-    if (!last && t - lastSample < (histogramOn ? options.sampleMs : IDLE_SAMPLE_MS)) return;
+    if (!last && t - lastSample < (histogramOn ? options.sampleMs : IDLE_SAMPLE_MS) - SAMPLE_SLACK_MS) return;
     lastSample = t;
     const elu = performance.eventLoopUtilization();
     const window = performance.eventLoopUtilization(elu, lastElu);
@@ -90,7 +92,7 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void; w
         if (active) histogram.enable();
         else histogram.disable();
       }
-      const delay = active ? options.beatMs : options.idleBeatMs;
+      const delay = active ? options.beatMs() : options.idleBeatMs;
       options.onArm(delay);
       timer = options.asAgent(() => setTimeout(beat, delay));
       timer.unref();
@@ -103,8 +105,9 @@ export function startLoopSampler(options: LoopSamplerOptions): { stop(): void; w
       // The sampler must never disturb the program.
     }
   };
-  options.onArm(options.beatMs);
-  timer = options.asAgent(() => setTimeout(beat, options.beatMs));
+  const first = options.beatMs();
+  options.onArm(first);
+  timer = options.asAgent(() => setTimeout(beat, first));
   timer.unref();
 
   let observer: PerformanceObserver | undefined;

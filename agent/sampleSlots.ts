@@ -14,7 +14,7 @@ const HEADER_INTS = 2;
 const LOOP_FIELDS = 6;
 /** Float64s per GC pause: ts (epoch µs), dur (µs), kind (V8's flag). */
 const GC_FIELDS = 3;
-/** Samples come every 100 ms while active and the worker reads them every 50 ms; idle, one a second against a 5 s sleep. */
+/** Samples come every 100 ms while active and the worker reads them every 100 ms; idle, one a second against a 5 s sleep. */
 const LOOP_SLOTS = 64; // powers of two: indices wrap with a mask
 /** Scavenges can come every few ms under allocation-heavy load; older ones are overwritten and counted. */
 const GC_SLOTS = 256;

@@ -2,12 +2,12 @@
  * What the kernel saw of the recorded thread during a stall: CPU time against wall time, time
  * runnable but waiting for a CPU, major page faults and involuntary context switches. The
  * recording thread does not know a turn is a stall until it ends, so the transport worker keeps
- * baselines: on each of its polls (every ~25 ms while callbacks run) it reads the counters, but
+ * baselines: on every other poll (every ~50 ms while callbacks run) it reads the counters, but
  * only while the thread shows life (its heartbeat moved since the last poll, or is younger than
  * `freshMs`), so that a long stall does not push its own start out of the history. The end is
  * read by the recorded thread itself as it notes the stall (once per stall, never per callback),
  * so the window ends with the stall even when the worker is slow to get the note. It starts at
- * the baseline closest to the stall's start, before or after it: normally within one poll of it,
+ * the baseline closest to the stall's start, before or after it: normally within 50 ms before it,
  * exactly at it when the stall's callback is the first after an idle spell (the recorded thread
  * reads its counters as it wakes the worker), and further only when the thread showed no life for
  * long before (module evaluation) or the machine delays the worker's polls. `wallMs` is the window,
@@ -18,6 +18,12 @@ import { openThreadCounters, TC_CPU_NS, TC_FIELDS, TC_MAJFLT, TC_NVCSW, TC_RUNQ_
 import type { WireStallContext } from './protocol';
 
 const HISTORY = 32;
+/**
+ * Baselines are read at most this often (every other 25 ms poll). A reading is three /proc files,
+ * and at every poll the reads were a quarter of the transport worker's CPU under HTTP load (perf);
+ * 50 ms apart, a baseline still lies within NEAR_START_MS before any stall's start.
+ */
+const BASELINE_EVERY_MS = 45;
 
 /** Per-thread counter baselines for stall context; all buffers allocated once. */
 export class StallCounters {
@@ -26,6 +32,7 @@ export class StallCounters {
   private readonly now = new Float64Array(TC_FIELDS);
   private next = 0;
   private lastHeartbeat = Number.NaN;
+  private lastRead = Number.NEGATIVE_INFINITY;
 
   private constructor(private readonly counters: ThreadCounters) {}
 
@@ -38,10 +45,12 @@ export class StallCounters {
 
   /** Called on every poll with the epoch ms now and the thread's latest sign of life (epoch ms). */
   poll(at: number, heartbeat: number, freshMs: number): void {
-    if (heartbeat === this.lastHeartbeat && at - heartbeat >= freshMs) return;
+    const moved = heartbeat !== this.lastHeartbeat;
     this.lastHeartbeat = heartbeat;
+    if ((!moved && at - heartbeat >= freshMs) || at - this.lastRead < BASELINE_EVERY_MS) return;
     const slot = this.next;
     if (this.counters.read(this.history, slot * TC_FIELDS)) {
+      this.lastRead = at;
       this.times[slot] = at;
       this.next = (slot + 1) % HISTORY;
     }
@@ -98,8 +107,11 @@ export class StallCounters {
   }
 }
 
-/** How far before a stall's start a baseline may lie and still be preferred to a closer one inside it. */
-const NEAR_START_MS = 60;
+/**
+ * How far before a stall's start a baseline may lie and still be preferred to a closer one inside
+ * it: the 50 ms between baselines, the 25 ms poll that may pass before the stall shows, and jitter.
+ */
+const NEAR_START_MS = 90;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 

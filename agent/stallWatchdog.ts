@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
+import { C_IN_CALLBACK, C_INSPECTOR, C_SLEEPING, C_WAKE, H_BEAT, H_BEAT_INTERVAL, H_HEARTBEAT, type RingViews } from './sharedRing';
 import { CAPTURE_EXPRESSION, readCapture } from './stackCapture';
 import { judgeCapture, type CaptureExactness } from './captureExactness';
 import type { WireFrame } from './protocol';
@@ -9,6 +9,15 @@ import { isThreadRunning } from './threadState';
 /** After this long without a callback, the watchdog sleeps until the next one (a notify wakes it). */
 const IDLE_SLEEP_MS = 250;
 const SLEEP_TIMEOUT_MS = 5000;
+/**
+ * Polls made one after another on a blocking wait before this thread's event loop turns again.
+ * Waking from a timer cost this thread about twice what waking from Atomics.wait does (an empty
+ * 25 ms poll: ~6 vs ~3.3 ms of CPU a second here, bench/agent/pollFloor.js), and under load the
+ * poll is most of the worker's cost. The loop still turns every fourth poll (100 ms), so messages,
+ * socket events and timers wait at most that long; it turns at once when a stack is being taken
+ * (the answer comes through the loop) or when the recording thread notifies C_WAKE.
+ */
+const POLLS_PER_TURN = 4;
 
 /** A stack taken while the recording thread was blocked. */
 export interface Capture {
@@ -51,6 +60,7 @@ export class StallWatchdog {
   private lastHook = 0;
   private lastHookChange = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly pollMs: number;
   private readonly now = () => performance.timeOrigin + performance.now();
 
@@ -62,14 +72,19 @@ export class StallWatchdog {
     private readonly ring: RingViews,
     private readonly thresholdMs: number,
     private readonly sink: WatchdogSink,
-    /** Called on every poll (the transport flushes from here). */
-    private readonly onTick: () => void,
+    /**
+     * Called on every poll (the transport flushes from here). `loopCurrent`: the event loop has just
+     * turned, so socket state is current and sending is safe; false on a poll that follows a blocking wait.
+     */
+    private readonly onTick: (loopCurrent: boolean) => void,
     /** The worker thread to capture (and its OS thread id, where known), or undefined for the main thread. */
     private readonly worker?: { threadId: number; osThreadId?: number },
     /** False where the process has no inspector to reach (the `node --test` runner, `--watch`): polls, never connects. */
     private readonly canCapture = true,
     /** The recorded thread's total runqueue wait in ms, where it can be read: the part of a held capture the scheduler explains. */
     private readonly runQueueMs: () => number | undefined = () => undefined,
+    /** Whether the next polls may block this thread (nothing waits on its event loop, such as unsent socket data). */
+    private readonly mayBlock: () => boolean = () => false,
   ) {
     // Half the threshold (25 ms by default): a stall is noticed 25–50 ms in, before it reaches
     // the threshold; each wakeup costs 100–200 µs on this kind of machine, so no more often.
@@ -77,13 +92,49 @@ export class StallWatchdog {
     this.schedule();
   }
 
+  /** Arms the next poll: a blocking turn while nothing needs the event loop, else a timer. */
   private schedule(): void {
-    if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.pollMs);
+    if (this.stopped) return;
+    if (this.canBlock()) this.immediate = setImmediate(() => this.blockingTurn(false));
+    else this.timer = setTimeout(() => this.tick(), this.pollMs);
+  }
+
+  private canBlock(): boolean {
+    return !this.stopped && !this.busy && this.mayBlock();
+  }
+
+  /**
+   * POLLS_PER_TURN polls a poll period apart on blocking waits, then the loop turns. Only the poll
+   * right after a turn may send: a collector that went away is noticed only when the loop runs, and
+   * what was sent to it before then would be lost rather than kept for the next connection.
+   */
+  private blockingTurn(pollNow: boolean): void {
+    if (pollNow && !this.poll(true)) return;
+    for (let i = 0; i < POLLS_PER_TURN; i++) {
+      if (!this.canBlock()) {
+        this.schedule();
+        return;
+      }
+      if (Atomics.wait(this.ring.control, C_WAKE, 0, this.pollMs) === 'ok') {
+        // Notified: the recording thread has posted something that must be served now (exit).
+        this.immediate = setImmediate(() => this.tick());
+        return;
+      }
+      // The last wait ends where the loop turns; its poll comes right after, in the next turn.
+      if (i === POLLS_PER_TURN - 1) break;
+      if (!this.poll(false)) return;
+    }
+    this.immediate = setImmediate(() => this.blockingTurn(true));
   }
 
   private tick(): void {
+    if (this.poll(true)) this.schedule();
+  }
+
+  /** One poll; false when it put the watchdog to sleep until the recording thread's next callback. */
+  private poll(loopCurrent: boolean): boolean {
     try {
-      this.onTick();
+      this.onTick(loopCurrent);
       this.check();
     } catch {
       // keep watching
@@ -99,16 +150,16 @@ export class StallWatchdog {
         // before the callback's code runs, and it would stand for the whole stall.
         void wait.value.then(() => {
           try {
-            this.onTick();
+            this.onTick(true);
           } catch {
             // keep watching
           }
           this.schedule();
         });
-        return;
+        return false;
       }
     }
-    this.schedule();
+    return true;
   }
 
   /** True while a capture or pause check is under way. */
@@ -119,6 +170,7 @@ export class StallWatchdog {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
   }
 
   private check(): void {

@@ -141,6 +141,27 @@ describe.runIf(linux)('stall counter baselines', () => {
     counters.close();
   });
 
+  it('reads a baseline at most every 45 ms, however often it is polled while the thread shows life', () => {
+    const counters = StallCounters.open(process.pid, readKernelTid())!;
+    const first = now();
+    counters.poll(first, first, 25);
+    spin(20);
+    // The heartbeat moved, but the last baseline is only 20 ms old: none is taken.
+    counters.poll(now(), now(), 25);
+    const start = now();
+    spin(5);
+    expect(counters.contextFor(start, now(), now())!.wallMs).toBeGreaterThanOrEqual(now() - first - 6);
+    spin(30);
+    const second = now();
+    counters.poll(second, second, 25);
+    const later = now();
+    spin(5);
+    const context = counters.contextFor(later, now(), now())!;
+    expect(context.wallMs).toBeLessThan(now() - first - 40);
+    expect(context.wallMs).toBeGreaterThanOrEqual(now() - second - 6);
+    counters.close();
+  });
+
   it('reads the thread\'s total runqueue wait as the schedstat file holds it, and it never goes back', () => {
     const tid = readKernelTid()!;
     const counters = StallCounters.open(process.pid, tid)!;

@@ -14,12 +14,9 @@ import type { StallNote, ToTransport, TransportWorkerData } from './agentMessage
 import { StallCounters } from './stallCounters';
 import { exactnessFields } from './captureExactness';
 
-// Live views redraw about every 100 ms; 50 ms batches halve the transport's wakeups and sends.
-const FLUSH_INTERVAL_MS = 50;
-// Under load, fewer and larger frames: each flush costs a frame, a copy and a send, and the
-// watchdog's polls already wake the worker. A ring a quarter full is flushed at once all the same.
-const BUSY_FLUSH_INTERVAL_MS = 100;
-const BUSY_RECORDS = 256;
+// Live views redraw about every 100 ms, so a flush every 100 ms shows nothing later than the next
+// redraw; each flush costs a frame, a copy and a send. A ring a quarter full is flushed at once all the same.
+const FLUSH_INTERVAL_MS = 100;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
 /** A stack taken this soon after a callback began, asked for before it, was taken at its entry. */
@@ -39,13 +36,14 @@ let reportedDropped = 0;
 let flushing = false;
 
 let lastFlush = 0;
-/** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll or the flush timer. */
-function maybeFlush(): void {
+/** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll, which says whether the loop state is current (sending is safe). */
+function maybeFlush(loopCurrent: boolean): void {
   const now = nowEpoch();
   // Every poll, not every flush: a stall then has a baseline within one poll of its start.
   counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
+  if (!loopCurrent) return;
   const unread = unreadRecords(ring);
-  const interval = unread < BUSY_RECORDS ? FLUSH_INTERVAL_MS : unread < ring.capacity / 4 ? BUSY_FLUSH_INTERVAL_MS : 0;
+  const interval = unread < ring.capacity / 4 ? FLUSH_INTERVAL_MS : 0;
   if (now - lastFlush < interval) return;
   lastFlush = now;
   flushDispatches();
@@ -63,7 +61,9 @@ const watchdog = new StallWatchdog(ring, data.stallThresholdMs, {
         link.send({ t: 'paused', ts: p.start * 1000, dur: (p.end - p.start) * 1000 });
         settleStalls(false);
       },
-    }, maybeFlush, data.recordingMainThread ? undefined : { threadId: data.hello.tid, osThreadId: data.osThreadId }, data.watchStacks, () => counters?.runQueueMs());
+    }, maybeFlush, data.recordingMainThread ? undefined : { threadId: data.hello.tid, osThreadId: data.osThreadId }, data.watchStacks, () => counters?.runQueueMs(),
+    // Polls may block this thread only while its loop has nothing to do: connected, all written, no stall waiting for its stack.
+    () => link.quiet && pendingStalls.length === 0);
 
 // The program's thread waits (briefly, bounded) for this before its first turn, so that stalls
 // in the very first turns are caught with their stack too.

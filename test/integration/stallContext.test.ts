@@ -21,11 +21,11 @@ function expectCounters(c: StallContext | undefined, stall: Stall): void {
     expect(Number.isInteger(c![key]), key).toBe(true);
     expect(c![key]).toBeGreaterThanOrEqual(0);
   }
-  // The window ends as the stall is noted and starts at the last baseline before it: at most one
-  // poll (25 ms, later on a loaded machine) earlier, or, when the stall's own callback woke the
-  // sleeping worker, that wakeup's latency after it began.
+  // The window ends as the stall is noted and starts at the last baseline before it: at most the
+  // 50 ms between baselines and a 25 ms poll earlier (later on a loaded machine), or, when the
+  // stall's own callback woke the sleeping worker, that wakeup's latency after it began.
   expect(c!.wallMs).toBeGreaterThanOrEqual(0.9 * (stall.dur / 1000));
-  expect(c!.wallMs).toBeLessThan(stall.dur / 1000 + 100);
+  expect(c!.wallMs).toBeLessThan(stall.dur / 1000 + 150);
 }
 
 describe('implicit blocking beside each stall, in the real recording', () => {
