@@ -71,6 +71,9 @@ const TYPE_TABLE = 1 << 16; // direct-mapped asyncId → type cache; a miss fall
 const FOLD_BELOW_MS = 1;
 /** stackOwn value of a nextTick callback being timed from the previous hook. */
 const FOLD = 2;
+/** Slots of the recorder's `marks`: the last sign of life (a hook or the beat), and the last hook. */
+const M_LAST_EVENT = 0;
+const M_LAST_HOOK = 1;
 
 /** Installs the hooks. Every hook body is guarded: a throw inside an async hook kills the process. */
 export function startDispatchRecorder(options: RecorderOptions): DispatchRecorder {
@@ -114,10 +117,11 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   const slowCallbacks = new WeakSet<object>();
   let slowSeen = false;
 
-  // Last time the loop showed life (a hook or the agent's beat). Infinity until the loop runs:
-  // evaluating the main module before the first turn is start-up, not a stall.
-  let lastEvent = Infinity;
-  let lastHook = 0;
+  // The last sign of life (a hook or the agent's beat), Infinity until the loop runs (evaluating
+  // the main module before the first turn is start-up, not a stall), and the last hook. In a typed
+  // array, not in `let`s: V8 boxes a double assigned to a closure variable, a heap number per hook.
+  const marks = new Float64Array(2);
+  marks[M_LAST_EVENT] = Infinity;
   // The agent's own timers, by asyncId (a few, re-armed over time): skipped before any bookkeeping.
   const ownIds = new Float64Array(4);
   let ownNext = 0;
@@ -145,10 +149,10 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
   let idleAtLastEvent = timing.idleTime;
   let idleReadAt = now();
   const gapStall = (t: number) => {
-    const gap = t - lastEvent;
+    const gap = t - marks[M_LAST_EVENT];
     if (gap >= threshold) {
       const busy = gap - (timing.idleTime - idleAtLastEvent);
-      if (busy >= threshold && heldByCode(busy)) sink.stall({ start: lastEvent, end: lastEvent + busy, asyncId: 0, resourceType: '' });
+      if (busy >= threshold && heldByCode(busy)) sink.stall({ start: marks[M_LAST_EVENT], end: marks[M_LAST_EVENT] + busy, asyncId: 0, resourceType: '' });
     }
   };
 
@@ -189,7 +193,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
       if (known && table[entry + 2] === tickType) {
         if (depth === 0) control[C_IN_CALLBACK] = 1;
         if (depth < MAX_DEPTH) {
-          stackStart[depth] = lastEvent;
+          stackStart[depth] = marks[M_LAST_EVENT];
           stackAsyncId[depth] = asyncId;
           stackTrigger[depth] = table[entry + 1];
           stackType[depth] = tickType;
@@ -243,8 +247,8 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         stackOwn[depth] = own || (type === promiseType && !options.promises) ? 1 : 0;
       }
       depth++;
-      lastEvent = t;
-      lastHook = t;
+      marks[M_LAST_EVENT] = t;
+      marks[M_LAST_HOOK] = t;
       heartbeat(t);
     } catch {
       // Never throw into user code.
@@ -275,7 +279,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
         }
         control[C_IN_CALLBACK] = 0;
       }
-      lastEvent = t;
+      marks[M_LAST_EVENT] = t;
       heartbeat(t);
     } catch {
       // Never throw into user code.
@@ -319,7 +323,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     beat: () => {
       const t = now();
       if (depth === 0) gapStall(t);
-      lastEvent = t;
+      marks[M_LAST_EVENT] = t;
       idleAtLastEvent = timing.idleTime;
       idleReadAt = t;
       if (runQueueWait) {
@@ -331,7 +335,7 @@ export function startDispatchRecorder(options: RecorderOptions): DispatchRecorde
     markAgentCallback: () => {
       if (depth > 0 && depth <= MAX_DEPTH) stackOwn[depth - 1] = 1;
     },
-    activeWithin: (ms) => now() - lastHook < ms,
+    activeWithin: (ms) => now() - marks[M_LAST_HOOK] < ms,
     asAgent: (schedule) => {
       schedulingOwn = true;
       try {
