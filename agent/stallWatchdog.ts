@@ -61,6 +61,8 @@ export class StallWatchdog {
   private lastHookChange = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  /** The last poll's tick has something to send that cannot wait for the loop's regular turn. */
+  private turnWanted = false;
   private readonly pollMs: number;
   private readonly now = () => performance.timeOrigin + performance.now();
 
@@ -74,9 +76,10 @@ export class StallWatchdog {
     private readonly sink: WatchdogSink,
     /**
      * Called on every poll (the transport flushes from here). `loopCurrent`: the event loop has just
-     * turned, so socket state is current and sending is safe; false on a poll that follows a blocking wait.
+     * turned, so socket state is current and sending is safe; false on a poll that follows a blocking
+     * wait, which returns true when it has something to send now (the loop then turns at once).
      */
-    private readonly onTick: (loopCurrent: boolean) => void,
+    private readonly onTick: (loopCurrent: boolean) => boolean,
     /** The worker thread to capture (and its OS thread id, where known), or undefined for the main thread. */
     private readonly worker?: { threadId: number; osThreadId?: number },
     /** False where the process has no inspector to reach (the `node --test` runner, `--watch`): polls, never connects. */
@@ -123,6 +126,10 @@ export class StallWatchdog {
       // The last wait ends where the loop turns; its poll comes right after, in the next turn.
       if (i === POLLS_PER_TURN - 1) break;
       if (!this.poll(false)) return;
+      if (this.turnWanted) {
+        this.immediate = setImmediate(() => this.tick());
+        return;
+      }
     }
     this.immediate = setImmediate(() => this.blockingTurn(true));
   }
@@ -134,7 +141,7 @@ export class StallWatchdog {
   /** One poll; false when it put the watchdog to sleep until the recording thread's next callback. */
   private poll(loopCurrent: boolean): boolean {
     try {
-      this.onTick(loopCurrent);
+      this.turnWanted = this.onTick(loopCurrent);
       this.check();
     } catch {
       // keep watching

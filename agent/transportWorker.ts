@@ -17,6 +17,9 @@ import { exactnessFields } from './captureExactness';
 // Live views redraw about every 100 ms, so a flush every 100 ms shows nothing later than the next
 // redraw; each flush costs a frame, a copy and a send. A ring a quarter full is flushed at once all the same.
 const FLUSH_INTERVAL_MS = 100;
+// The poll that follows a loop turn comes a whole number of 25 ms periods after the last, give or
+// take a timer's jitter: a flush due within this much is made there rather than one poll later.
+const FLUSH_SLACK_MS = 5;
 const CAPTURE_WAIT_MS = 2000;
 const KEEP = 64;
 /** A stack taken this soon after a callback began, asked for before it, was taken at its entry. */
@@ -36,18 +39,23 @@ let reportedDropped = 0;
 let flushing = false;
 
 let lastFlush = 0;
-/** Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll, which says whether the loop state is current (sending is safe). */
-function maybeFlush(loopCurrent: boolean): void {
+/**
+ * Flushes at most every FLUSH_INTERVAL_MS; called from the watchdog's poll, which says whether the
+ * loop state is current (sending is safe). Returns true when a flush is due but may not be sent from
+ * here: the watchdog then turns the loop at once (a flooding program fills a quarter of the ring in ~30 ms).
+ */
+function maybeFlush(loopCurrent: boolean): boolean {
   const now = nowEpoch();
   // Every poll, not every flush: a stall then has a baseline within one poll of its start.
   counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
-  if (!loopCurrent) return;
   const unread = unreadRecords(ring);
-  const interval = unread < ring.capacity / 4 ? FLUSH_INTERVAL_MS : 0;
-  if (now - lastFlush < interval) return;
+  const interval = unread < ring.capacity / 4 ? FLUSH_INTERVAL_MS - FLUSH_SLACK_MS : 0;
+  if (now - lastFlush < interval) return false;
+  if (!loopCurrent) return true;
   lastFlush = now;
   flushDispatches();
   settleStalls(false);
+  return false;
 }
 
 // A worker thread is watched too: its stack is reached through the main thread's inspector.

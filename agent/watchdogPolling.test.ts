@@ -13,12 +13,19 @@ afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
 
-/** A watchdog over a ring whose thread is inside a callback (so it never sleeps) and has no heartbeat (so it never captures). */
-function watch(mayBlock: () => boolean) {
+/**
+ * A watchdog over a ring whose thread is inside a callback (so it never sleeps) and has no
+ * heartbeat (so it never captures); `wantsTurn(i)`: what the i-th tick answers (something to send now).
+ */
+function watch(mayBlock: () => boolean, wantsTurn: (i: number) => boolean = () => false) {
   const ring = createRing(1024);
   ring.control[C_IN_CALLBACK] = 1;
   const ticks: Tick[] = [];
-  const dog = new StallWatchdog(ring, 50, { captured() {}, paused() {} }, (loopCurrent) => ticks.push({ at: performance.now(), loopCurrent }), undefined, false, () => undefined, mayBlock);
+  const onTick = (loopCurrent: boolean) => {
+    ticks.push({ at: performance.now(), loopCurrent });
+    return wantsTurn(ticks.length - 1);
+  };
+  const dog = new StallWatchdog(ring, 50, { captured() {}, paused() {} }, onTick, undefined, false, () => undefined, mayBlock);
   stops.push(() => dog.stop());
   return { ring, ticks };
 }
@@ -36,6 +43,14 @@ describe('the watchdog\'s polls', () => {
     expect(got.map((t) => t.loopCurrent)).toEqual([false, false, false, true, false, false, false, true, false, false, false, true]);
     // A wait never ends early: 11 periods of 25 ms lie between the first poll and the twelfth.
     expect(got[11].at - got[0].at).toBeGreaterThanOrEqual(11 * 25 - 1);
+  });
+
+  it('a blocked poll with something to send turns the loop at once, and the next poll sends', async () => {
+    const { ticks } = watch(() => true, (i) => i === 1);
+    const got = await ticksOf(ticks, 7);
+    // Regularly the third poll would follow another blocking wait; here it follows the turn the
+    // second asked for, and the regular rhythm starts again from it.
+    expect(got.map((t) => t.loopCurrent)).toEqual([false, false, true, false, false, false, true]);
   });
 
   it('polls on timers, every one after a loop turn, while something waits on the loop', async () => {
