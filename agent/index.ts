@@ -121,9 +121,11 @@ function start(config: ResolvedConfig, attached: boolean): () => Promise<void> {
     }
   };
   // The worker's watchdog may be in a blocking wait between polls (up to 100 ms before its loop
-  // turns); a message that must be served now wakes it.
+  // turns); a message that must be served now wakes it. Bumped as well as notified: a notify
+  // reaches only a thread already waiting, the bump also stops a wait about to begin.
   const postNow = (m: ToTransport) => {
     post(m);
+    Atomics.add(ring.control, C_WAKE, 1);
     Atomics.notify(ring.control, C_WAKE);
   };
   // In a worker the script is known only after this preload ran, in its first microtask.

@@ -9,7 +9,7 @@ export const C_INSPECTOR = 4; // 1 while an inspector server is open (a debugger
 export const C_READY = 5; // the worker sets 1 once its watchdog runs
 export const C_IN_CALLBACK = 6; // 1 while the recording thread is inside a callback
 export const C_SLEEPING = 7; // 1 while the watchdog sleeps; the recording thread wakes it (notify) on its next callback
-export const C_WAKE = 8; // stays 0: the watchdog's blocking waits sleep on it, and a notify (exit, detach) ends them
+export const C_WAKE = 8; // bumped, then notified, by the recording thread when a message must be served now (exit, detach); the watchdog's blocking waits sleep on it
 export const CONTROL_INTS = 10; // even, so that the Float64 slots after it stay 8-byte aligned
 
 /** Float64 control slots. */

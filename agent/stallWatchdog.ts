@@ -63,6 +63,8 @@ export class StallWatchdog {
   private immediate: NodeJS.Immediate | undefined;
   /** The last poll's tick has something to send that cannot wait for the loop's regular turn. */
   private turnWanted = false;
+  /** C_WAKE as of the last turn it caused: a different value means a message waits to be served. */
+  private wakeSeen = 0;
   private readonly pollMs: number;
   private readonly now = () => performance.timeOrigin + performance.now();
 
@@ -118,8 +120,10 @@ export class StallWatchdog {
         this.schedule();
         return;
       }
-      if (Atomics.wait(this.ring.control, C_WAKE, 0, this.pollMs) === 'ok') {
-        // Notified: the recording thread has posted something that must be served now (exit).
+      if (Atomics.wait(this.ring.control, C_WAKE, this.wakeSeen, this.pollMs) !== 'timed-out') {
+        // Notified, or bumped since the last turn: the recording thread has posted something that
+        // must be served now (exit). The turn about to run serves every message posted before this read.
+        this.wakeSeen = Atomics.load(this.ring.control, C_WAKE);
         this.immediate = setImmediate(() => this.tick());
         return;
       }

@@ -59,6 +59,18 @@ describe('the watchdog\'s polls', () => {
     expect(got.every((t) => t.loopCurrent)).toBe(true);
   });
 
+  it('a bump of C_WAKE made while no wait was under way stops the next wait, once', async () => {
+    const { ring, ticks } = watch(() => true);
+    await ticksOf(ticks, 2);
+    // Bumped between two waits (this thread runs between them): no notify could reach it.
+    Atomics.add(ring.control, C_WAKE, 1);
+    const from = ticks.length;
+    const got = (await ticksOf(ticks, from + 5)).slice(from);
+    // This turn's own poll, then the one after the turn the bump asked for (unbumped, a blocked poll
+    // would come second), then the regular rhythm again: the bump is served once.
+    expect(got.map((t) => t.loopCurrent)).toEqual([true, true, false, false, false]);
+  });
+
   it('a notify on C_WAKE ends the wait at once, and the next poll follows a loop turn', async () => {
     const { ring, ticks } = watch(() => true);
     await ticksOf(ticks, 1);
