@@ -103,7 +103,7 @@ export class CollectorLink {
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.open && this.socket && this.socket.bufferedAmount === 0 && this.backlog.length === 0) return;
+      if (this.quiet) return;
       if (!this.open && this.failedOnce) return;
       await new Promise((r) => setTimeout(r, 2));
     }

@@ -46,7 +46,7 @@ let lastFlush = 0;
  */
 function maybeFlush(loopCurrent: boolean): boolean {
   const now = nowEpoch();
-  // Every poll, not every flush: a stall then has a baseline within one poll of its start.
+  // Offered on every poll, not every flush (StallCounters reads every other one): a stall then has a baseline within ~50 ms before its start.
   counters?.poll(now, Math.max(ring.clock[H_HEARTBEAT], ring.clock[H_BEAT]), data.stallThresholdMs / 2);
   const unread = unreadRecords(ring);
   const interval = unread < ring.capacity / 4 ? FLUSH_INTERVAL_MS - FLUSH_SLACK_MS : 0;
